@@ -1,0 +1,36 @@
+"""Global course settings: fast mode and message language."""
+
+import os
+
+FAST_ENV = "COURSEKIT_FAST"
+LANG_ENV = "COURSEKIT_LANG"
+
+_TRUE = {"1", "true", "yes", "si", "sí", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def fast_mode(default: bool = False) -> bool:
+    """Return True when the environment variable COURSEKIT_FAST asks for fast mode."""
+    raw = os.environ.get(FAST_ENV)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(
+        f"Valor no válido para {FAST_ENV}: {raw!r}. Usa 1 (modo rápido) o 0 (modo completo)."
+    )
+
+
+def pick(full, fast, *, fast_on=None):
+    """Return ``fast`` in fast mode and ``full`` otherwise (e.g. ``pick(20, 3)`` epochs)."""
+    on = fast_mode() if fast_on is None else bool(fast_on)
+    return fast if on else full
+
+
+def language() -> str:
+    """Language of learner-facing messages: 'es' (default) or 'en'."""
+    lang = os.environ.get(LANG_ENV, "es").strip().lower()[:2]
+    return lang if lang in {"es", "en"} else "es"

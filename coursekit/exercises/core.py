@@ -1,0 +1,243 @@
+"""Exercise definitions: one object per exercise, shared by the notebook check and batch grading.
+
+An exercise's ``run(probe, rng)`` talks to the learner's code only through a
+*probe* (see ``probe.py``): in the notebook the probe wraps the learner's object;
+in batch grading it forwards requests to the sandboxed submission process. Either
+way the probe returns plain data and the comparison happens here, in trusted code.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from coursekit.exercises.compare import compare
+from coursekit.messages import msg
+
+REGISTRY: dict = {}
+
+
+class ExercisePending(NotImplementedError):
+    """Raised by the student-edition stub of an unsolved exercise."""
+
+
+class LearnerError(Exception):
+    """The learner's code raised; carries a short description of their error."""
+
+    def __init__(self, error: str, line: Optional[int] = None, code: str = ""):
+        super().__init__(error)
+        self.error = error
+        self.line = line
+        self.code = code
+
+
+def pendiente(exercise_id: str):
+    """Stub left in the student edition: raise a clear Spanish "pendiente" error."""
+    raise ExercisePending(msg("pending.error", id=exercise_id))
+
+
+@dataclass
+class Case:
+    """One input for a function exercise; ``label`` is shown in feedback (never the values)."""
+
+    label: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Mistake:
+    """A known wrong implementation and the message key that explains it."""
+
+    key: str
+    fn: Callable
+
+
+@dataclass
+class Verdict:
+    """Result of running an exercise's checks."""
+
+    exercise_id: str
+    title: str
+    points: float
+    status: str  # "passed" | "failed" | "pending" | "error" | "internal"
+    lines: list = field(default_factory=list)
+    mistake: Optional[str] = None
+    fraction: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def score(self) -> float:
+        return round(self.points * self.fraction, 4)
+
+    def as_dict(self) -> dict:
+        """JSON-ready summary (used by the notebook output and the gradebook)."""
+        return {
+            "id": self.exercise_id,
+            "status": self.status,
+            "score": self.score,
+            "points": self.points,
+            "mistake": self.mistake,
+            "feedback": list(self.lines),
+        }
+
+
+class Failed(Exception):
+    """Internal: a check failed with message ``key`` (and optional known mistake)."""
+
+    def __init__(self, text: str, mistake: Optional[str] = None):
+        super().__init__(text)
+        self.text = text
+        self.mistake = mistake
+
+
+class Exercise:
+    """Base class: subclasses implement :meth:`checks`, raising :class:`Failed` on a problem."""
+
+    def __init__(self, id: str, title: str, target: str, points: float = 1.0,
+                 hints: Sequence[str] = (), notebook: Optional[str] = None):
+        self.id = id
+        self.title = title
+        self.target = target
+        self.points = float(points)
+        self.hints = tuple(hints)
+        self.notebook = notebook or id.split(".")[0]
+
+    def checks(self, probe, rng):
+        raise NotImplementedError
+
+    def run(self, probe, rng=None) -> Verdict:
+        """Run the checks through ``probe``; never raises."""
+        rng = np.random.default_rng() if rng is None else rng
+        verdict = Verdict(self.id, self.title, self.points, "passed", fraction=1.0)
+        try:
+            self.checks(probe, rng)
+        except ExercisePending:
+            verdict.status, verdict.fraction = "pending", 0.0
+        except LearnerError as err:
+            verdict.status, verdict.fraction = "error", 0.0
+            verdict.lines.append(msg("check.learner_error", id=self.id, title=self.title, error=err.error))
+            if err.line:
+                verdict.lines.append(msg("check.learner_error_where", line=err.line, code=err.code))
+        except Failed as fail:
+            verdict.status, verdict.fraction = "failed", 0.0
+            verdict.mistake = fail.mistake
+            verdict.lines.append(fail.text)
+        except Exception as err:  # a bug in the checker itself, never the learner's fault
+            verdict.status, verdict.fraction = "internal", 0.0
+            verdict.lines.append(msg("check.internal_error", id=self.id, error=f"{type(err).__name__}: {err}"))
+        return verdict
+
+
+def _call_case(probe, case):
+    return probe.call(*case.args, **case.kwargs)
+
+
+class FunctionExercise(Exercise):
+    """The learner writes a function; it must match ``reference`` on every case.
+
+    ``cases(rng)`` returns a list of :class:`Case` with freshly drawn inputs and
+    fixed edge cases. When a result is wrong, each known :class:`Mistake` is run on
+    the same inputs; a match gives its targeted message.
+    """
+
+    def __init__(self, id, title, target, reference, cases, points=1.0, hints=(),
+                 mistakes=(), rtol=1e-5, atol=1e-8, notebook=None):
+        super().__init__(id, title, target, points, hints, notebook)
+        self.reference = reference
+        self.cases = cases
+        self.mistakes = tuple(mistakes)
+        self.rtol = rtol
+        self.atol = atol
+
+    def diagnose(self, case, actual) -> Optional[Mistake]:
+        """Return the known mistake whose output matches ``actual`` on this case, if any."""
+        for mistake in self.mistakes:
+            try:
+                with np.errstate(all="ignore"):
+                    wrong = mistake.fn(*case.args, **case.kwargs)
+            except Exception:
+                continue
+            if compare(actual, wrong, rtol=self.rtol, atol=self.atol, equal_nan=True).ok:
+                return mistake
+        return None
+
+    def checks(self, probe, rng):
+        for case in self.cases(rng):
+            actual = _call_case(probe, case)
+            with np.errstate(all="ignore"):
+                expected = self.reference(*case.args, **case.kwargs)
+            result = compare(actual, expected, rtol=self.rtol, atol=self.atol)
+            if not result.ok:
+                mistake = self.diagnose(case, actual)
+                text = msg("check.case", case=case.label, problem=result.message())
+                if mistake is not None:
+                    text = msg(mistake.key)
+                raise Failed(text, mistake=mistake.key if mistake else None)
+
+
+class ValueExercise(Exercise):
+    """The learner computes a value (a number, an array, a table) named ``target``."""
+
+    def __init__(self, id, title, target, expected, points=1.0, hints=(), mistakes=(),
+                 rtol=1e-5, atol=1e-8, notebook=None):
+        super().__init__(id, title, target, points, hints, notebook)
+        self.expected = expected  # a value or a zero-argument callable
+        self.mistakes = dict(mistakes)  # message key -> wrong value
+        self.rtol = rtol
+        self.atol = atol
+
+    def checks(self, probe, rng):
+        actual = probe.value()
+        expected = self.expected() if callable(self.expected) else self.expected
+        result = compare(actual, expected, rtol=self.rtol, atol=self.atol)
+        if not result.ok:
+            for key, wrong in self.mistakes.items():
+                wrong = wrong() if callable(wrong) else wrong
+                if compare(actual, wrong, rtol=self.rtol, atol=self.atol).ok:
+                    raise Failed(msg(key), mistake=key)
+            raise Failed(result.message())
+
+
+class CustomExercise(Exercise):
+    """An exercise whose checks are a function ``checks(probe, rng)`` raising :class:`Failed`."""
+
+    def __init__(self, id, title, target, checks, points=1.0, hints=(), notebook=None):
+        super().__init__(id, title, target, points, hints, notebook)
+        self._checks = checks
+
+    def checks(self, probe, rng):
+        self._checks(probe, rng)
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise to the registry (ids are unique)."""
+    if exercise.id in REGISTRY and REGISTRY[exercise.id] is not exercise:
+        raise ValueError(f"Id de ejercicio repetido: {exercise.id}")
+    REGISTRY[exercise.id] = exercise
+    return exercise
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """Look an exercise up by id, loading its notebook's definitions on demand."""
+    from coursekit.exercises import defs
+
+    defs.load_for(exercise_id)
+    return REGISTRY[exercise_id]
+
+
+def require(condition: bool, text: str, mistake: Optional[str] = None):
+    """Raise :class:`Failed` with ``text`` unless ``condition`` holds (for custom checks)."""
+    if not condition:
+        raise Failed(text, mistake=mistake)
+
+
+def require_close(actual, expected, label: str, rtol=1e-5, atol=1e-8):
+    """Fail with a case-labelled comparison message unless ``actual`` ≈ ``expected``."""
+    result = compare(actual, expected, rtol=rtol, atol=atol)
+    if not result.ok:
+        raise Failed(msg("check.case", case=label, problem=result.message()))
+    return result

@@ -1,0 +1,77 @@
+"""Probes: how an exercise reaches the learner's object.
+
+``LocalProbe`` wraps an object in the learner's own kernel (instant check). The
+batch grader has a remote probe with the same three methods that forwards each
+request to the sandboxed submission process and receives plain data back.
+"""
+
+import sys
+import traceback
+from pathlib import Path
+
+from coursekit.exercises.core import ExercisePending, LearnerError
+from coursekit.exercises.plain import UnsupportedResult, to_plain
+from coursekit.exercises import transforms
+from coursekit.exercises.core import Failed
+from coursekit.messages import msg
+
+_COURSEKIT_DIR = str(Path(__file__).resolve().parents[1])
+
+
+def learner_error(exc: BaseException) -> LearnerError:
+    """Summarise the learner's exception: type, message and their last line of code."""
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if len(text) > 500:
+        text = text[:500] + "…"
+    line, code = None, ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        filename = frame.filename or ""
+        if not filename.startswith(_COURSEKIT_DIR) and "site-packages" not in filename:
+            line, code = frame.lineno, (frame.line or "").strip()
+            break
+    return LearnerError(text, line, code)
+
+
+class LocalProbe:
+    """Probe for an object living in this process."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def _guard(self, fn, *args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+        except ExercisePending:
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            raise learner_error(exc) from None
+        return result
+
+    def _plain(self, result):
+        try:
+            return to_plain(result)
+        except UnsupportedResult as err:
+            raise Failed(msg(err.key, **err.params)) from None
+
+    def call(self, *args, **kwargs):
+        """Call the learner's function; return its result as plain data."""
+        if not callable(self.obj):
+            raise Failed(msg("plain.unsupported", type=type(self.obj).__name__))
+        return self._plain(self._guard(self.obj, *args, **kwargs))
+
+    def value(self):
+        """The learner's value as plain data."""
+        return self._plain(self.obj)
+
+    def inspect(self, transform, *transform_args, call_args=None):
+        """Apply a named transform (``describe_model``, ``predict``) to the object.
+
+        With ``call_args`` (a tuple), the object is first called with them, e.g. a
+        ``build_model()`` function.
+        """
+        obj = self.obj
+        if call_args is not None:
+            obj = self._guard(obj, *call_args)
+        return self._guard(transforms.apply, transform, obj, *transform_args)
