@@ -4,6 +4,7 @@ import os
 
 FAST_ENV = "COURSEKIT_FAST"
 LANG_ENV = "COURSEKIT_LANG"
+HEADLESS_ENV = "COURSEKIT_HEADLESS"
 
 _TRUE = {"1", "true", "yes", "si", "sí", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -34,3 +35,8 @@ def language() -> str:
     """Language of learner-facing messages: 'es' (default) or 'en'."""
     lang = os.environ.get(LANG_ENV, "es").strip().lower()[:2]
     return lang if lang in {"es", "en"} else "es"
+
+
+def headless() -> bool:
+    """True when no person is looking (tests, papermill, benchmark, grading): skip widgets."""
+    return os.environ.get(HEADLESS_ENV, "").strip().lower() in _TRUE

@@ -15,6 +15,7 @@ from coursekit.exercises.compare import compare
 from coursekit.messages import msg
 
 REGISTRY: dict = {}
+PENDING_RAISED: set = set()  # ids whose stub has raised in this process
 
 
 class ExercisePending(NotImplementedError):
@@ -33,6 +34,7 @@ class LearnerError(Exception):
 
 def pendiente(exercise_id: str):
     """Stub left in the student edition: raise a clear Spanish "pendiente" error."""
+    PENDING_RAISED.add(exercise_id)
     raise ExercisePending(msg("pending.error", id=exercise_id))
 
 
@@ -63,6 +65,7 @@ class Verdict:
     status: str  # "passed" | "failed" | "pending" | "error" | "internal"
     lines: list = field(default_factory=list)
     mistake: Optional[str] = None
+    reason: Optional[str] = None  # message key of the diagnosis (known mistake or comparison)
     fraction: float = 0.0
 
     @property
@@ -81,17 +84,19 @@ class Verdict:
             "score": self.score,
             "points": self.points,
             "mistake": self.mistake,
+            "reason": self.reason,
             "feedback": list(self.lines),
         }
 
 
 class Failed(Exception):
-    """Internal: a check failed with message ``key`` (and optional known mistake)."""
+    """A check failed: ``text`` for the learner, ``key`` the message key, ``mistake`` a known mistake."""
 
-    def __init__(self, text: str, mistake: Optional[str] = None):
+    def __init__(self, text: str, mistake: Optional[str] = None, key: Optional[str] = None):
         super().__init__(text)
         self.text = text
         self.mistake = mistake
+        self.key = mistake or key
 
 
 class Exercise:
@@ -118,16 +123,17 @@ class Exercise:
         except ExercisePending:
             verdict.status, verdict.fraction = "pending", 0.0
         except LearnerError as err:
-            verdict.status, verdict.fraction = "error", 0.0
+            verdict.status, verdict.fraction, verdict.reason = "error", 0.0, "check.learner_error"
             verdict.lines.append(msg("check.learner_error", id=self.id, title=self.title, error=err.error))
             if err.line:
                 verdict.lines.append(msg("check.learner_error_where", line=err.line, code=err.code))
         except Failed as fail:
             verdict.status, verdict.fraction = "failed", 0.0
             verdict.mistake = fail.mistake
+            verdict.reason = fail.key
             verdict.lines.append(fail.text)
         except Exception as err:  # a bug in the checker itself, never the learner's fault
-            verdict.status, verdict.fraction = "internal", 0.0
+            verdict.status, verdict.fraction, verdict.reason = "internal", 0.0, "check.internal_error"
             verdict.lines.append(msg("check.internal_error", id=self.id, error=f"{type(err).__name__}: {err}"))
         return verdict
 
@@ -176,7 +182,7 @@ class FunctionExercise(Exercise):
                 text = msg("check.case", case=case.label, problem=result.message())
                 if mistake is not None:
                     text = msg(mistake.key)
-                raise Failed(text, mistake=mistake.key if mistake else None)
+                raise Failed(text, mistake=mistake.key if mistake else None, key=result.key)
 
 
 class ValueExercise(Exercise):
@@ -199,7 +205,7 @@ class ValueExercise(Exercise):
                 wrong = wrong() if callable(wrong) else wrong
                 if compare(actual, wrong, rtol=self.rtol, atol=self.atol).ok:
                     raise Failed(msg(key), mistake=key)
-            raise Failed(result.message())
+            raise Failed(result.message(), key=result.key)
 
 
 class CustomExercise(Exercise):
@@ -229,15 +235,18 @@ def get_exercise(exercise_id: str) -> Exercise:
     return REGISTRY[exercise_id]
 
 
-def require(condition: bool, text: str, mistake: Optional[str] = None):
-    """Raise :class:`Failed` with ``text`` unless ``condition`` holds (for custom checks)."""
+def require(condition: bool, key: str, mistake: bool = False, **params):
+    """Raise :class:`Failed` with message ``key`` unless ``condition`` holds (for custom checks).
+
+    ``mistake=True`` marks ``key`` as a known mistake (a targeted diagnosis).
+    """
     if not condition:
-        raise Failed(text, mistake=mistake)
+        raise Failed(msg(key, **params), mistake=key if mistake else None, key=key)
 
 
 def require_close(actual, expected, label: str, rtol=1e-5, atol=1e-8):
     """Fail with a case-labelled comparison message unless ``actual`` ≈ ``expected``."""
     result = compare(actual, expected, rtol=rtol, atol=atol)
     if not result.ok:
-        raise Failed(msg("check.case", case=label, problem=result.message()))
+        raise Failed(msg("check.case", case=label, problem=result.message()), key=result.key)
     return result

@@ -54,7 +54,7 @@ def to_plain(obj, _depth=0):
         return int(obj)
     if kind in (float, complex):
         return kind(obj)
-    if kind is np.ndarray:
+    if isinstance(obj, np.ndarray):  # subclasses are copied into a base ndarray
         return _array(obj)
     if isinstance(obj, np.generic) and type(obj).__module__ == "numpy":
         if obj.dtype.kind not in "biufc":

@@ -53,12 +53,12 @@ class LocalProbe:
         try:
             return to_plain(result)
         except UnsupportedResult as err:
-            raise Failed(msg(err.key, **err.params)) from None
+            raise Failed(msg(err.key, **err.params), key=err.key) from None
 
     def call(self, *args, **kwargs):
         """Call the learner's function; return its result as plain data."""
         if not callable(self.obj):
-            raise Failed(msg("plain.unsupported", type=type(self.obj).__name__))
+            raise Failed(msg("plain.unsupported", type=type(self.obj).__name__), key="plain.unsupported")
         return self._plain(self._guard(self.obj, *args, **kwargs))
 
     def value(self):

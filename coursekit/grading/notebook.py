@@ -1,0 +1,111 @@
+"""Read a submitted notebook in the trusted process: size cap, JSON, nbformat, code cells.
+
+Nothing here runs the learner's code. IPython syntax (magics, ``!cmd``) is turned
+into plain Python with IPython's ``TransformerManager`` so the worker does not
+need an IPython shell.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from coursekit.messages import msg
+
+DEFAULT_MAX_BYTES = 20 * 2**20
+
+
+class Rejected(Exception):
+    """The file cannot be graded; ``reason`` is a Spanish sentence for the gradebook."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    @property
+    def reason(self) -> str:
+        return msg(self.key, **self.params)
+
+
+@dataclass
+class Submission:
+    """Code cells ready to run, plus what the cell metadata says about exercises."""
+
+    cells: list  # list of dicts: {"index": n (1-based among all cells), "source": python source}
+    exercise_cells: dict = field(default_factory=dict)  # exercise id -> number of cells tagged with it
+    notes: list = field(default_factory=list)  # Spanish remarks (converted format, syntax...)
+
+
+def _transform(source: str) -> str:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # leave it: the worker reports the SyntaxError as a cell error
+        return source
+
+
+def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Submission:
+    """Turn the bytes of a submission into a :class:`Submission` or raise :class:`Rejected`."""
+    if len(data) > max_bytes:
+        raise Rejected("grading.reject.too_large", size=len(data) / 2**20, limit=max_bytes / 2**20)
+    if not data.strip():
+        raise Rejected("grading.reject.empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Rejected("grading.reject.not_text") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise Rejected("grading.reject.bad_json", line=err.lineno, col=err.colno) from None
+    except RecursionError:
+        raise Rejected("grading.reject.bad_json", line="?", col="?") from None
+    if not isinstance(raw, dict) or "nbformat" not in raw:
+        raise Rejected("grading.reject.not_notebook")
+    version = raw.get("nbformat")
+    if not isinstance(version, int) or version not in (3, 4):
+        raise Rejected("grading.reject.version", version=str(version)[:20])
+    notes = []
+    import nbformat
+
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as err:
+        raise Rejected("grading.reject.not_notebook_detail", error=type(err).__name__) from None
+    if version == 3:
+        notes.append(msg("grading.note.converted", version=version))
+    cells = []
+    tagged: dict = {}
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str):
+            continue
+        meta = cell.get("metadata") or {}
+        ck = meta.get("coursekit") if isinstance(meta, dict) else None
+        if isinstance(ck, dict) and isinstance(ck.get("exercise"), str):
+            tagged[ck["exercise"]] = tagged.get(ck["exercise"], 0) + 1
+        cells.append({"index": index, "source": _transform(source)})
+    if not cells:
+        notes.append(msg("grading.note.no_code"))
+    return Submission(cells=cells, exercise_cells=tagged, notes=notes)
+
+
+def exercise_cell_notes(submission: Submission, exercise_ids) -> list:
+    """Remarks about deleted, duplicated or unknown exercise cells (the registry decides)."""
+    notes = []
+    for ex_id in exercise_ids:
+        count = submission.exercise_cells.get(ex_id, 0)
+        if count == 0:
+            notes.append(msg("grading.note.cell_missing", id=ex_id))
+        elif count > 1:
+            notes.append(msg("grading.note.cell_duplicated", id=ex_id, n=count))
+    unknown = sorted(set(submission.exercise_cells) - set(exercise_ids))
+    if unknown:
+        notes.append(msg("grading.note.cell_unknown", ids=", ".join(i[:20] for i in unknown[:10])))
+    return notes
