@@ -49,3 +49,33 @@ def test_solutions_pass_their_checks(path):
     for exercise_id in expected_ids:
         assert exercise_id in by_id, f"La comprobación de {exercise_id} no mostró resultado"
         assert by_id[exercise_id]["status"] == "passed", by_id[exercise_id]
+
+
+@pytest.fixture(scope="module")
+def student_edition(tmp_path_factory):
+    from coursekit.editions import build_editions
+
+    out = tmp_path_factory.mktemp("ediciones")
+    build_editions("notebooks", str(out))
+    return out / "alumnado"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_edition_runs_and_only_pending_errors(path, student_edition):
+    """The student edition runs top to bottom in fast mode; the only errors are ExercisePending
+    (from an unsolved stub, or from a later cell that uses an unsolved exercise's result), and
+    every check reports "pendiente"."""
+    import os
+
+    from nbclient import NotebookClient
+
+    nb = read(student_edition / path.name)
+    os.environ["COURSEKIT_FAST"] = "1"
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=600,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert all(e["ename"] == "ExercisePending" for e in errors), [(e["ename"], e["evalue"]) for e in errors]
+    statuses = {r["id"]: r["status"] for r in check_outputs(nb)}
+    expected = [c.metadata["coursekit"]["check"] for c in exercise_cells(nb, "check")]
+    assert statuses == {i: "pending" for i in expected}

@@ -86,8 +86,8 @@ class CheckReport:
         return {"text/plain": repr(self), "text/html": self._repr_html_(), CHECK_MIME: data}
 
 
-def check(exercise_id: str, obj=_MISSING, rng=None):
-    """Check an exercise and show the result in Spanish; returns the :class:`Verdict`."""
+def check(exercise_id: str, obj=_MISSING, rng=None) -> None:
+    """Check an exercise and show the result in Spanish (``run_check`` returns the verdict)."""
     verdict = run_check(exercise_id, obj, rng)
     if verdict.status in ("failed", "error"):
         _attempts[exercise_id] = _attempts.get(exercise_id, 0) + 1
@@ -104,4 +104,3 @@ def check(exercise_id: str, obj=_MISSING, rng=None):
     if os.environ.get("NBGRADER_EXECUTION") == "autograde" and not verdict.passed:
         # nbgrader awards a test cell's points unless it raises.
         raise AssertionError(repr(report))
-    return verdict

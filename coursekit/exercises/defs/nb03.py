@@ -7,8 +7,6 @@ gradients, compares them one by one with the name of each part in the message.
 """
 
 import copy
-from functools import partial
-
 import numpy as np
 
 from coursekit.exercises.compare import compare
@@ -258,8 +256,9 @@ def _softmax_sign(Z, y):
 
 
 def _softmax_unstable(Z, y):
-    E = np.exp(Z)
-    return (E / E.sum(axis=1, keepdims=True) - _one_hot(y, Z.shape[1])) / len(Z)
+    with np.errstate(all="ignore"):  # np.exp(1000) desborda: ese es justo el error
+        E = np.exp(Z)
+        return (E / E.sum(axis=1, keepdims=True) - _one_hot(y, Z.shape[1])) / len(Z)
 
 
 def _softmax_wrong_axis(Z, y):
@@ -293,15 +292,19 @@ register(GradientExercise(
 # ---------------------------------------------------------------------------
 # 03.5 · Gradiente numérico centrado
 # ---------------------------------------------------------------------------
-# The test functions are module-level (picklable) and not separable, so that a
-# function that forgets to restore x gets a measurably wrong gradient.
+# The grader only sends plain data to the learner's code, never a function. So
+# the notebook's (locked) check cell wraps the learner's generic
+# ``numerical_gradient(f, x, h)`` in ``numerical_gradient_on_test(x, A, c, h)``,
+# which builds the test function f from the arrays A and c (the same formula as
+# ``_test_function`` here). f is not separable, so a function that forgets to
+# restore x gets a measurably wrong gradient.
 
-def _test_function(x, A, c):
-    """f(x) = log(sum(exp(A @ x + c))) + sum(sin(x)) + 0.5 * sum(x**2)."""
-    v = np.asarray(x, dtype=float).ravel()
+def _test_function(v, A, c):
+    """f(v) = logsumexp(A @ v + c) + sum(sin(v)) + 0.5 * sum(v**2) (v flattened)."""
+    v = np.ravel(v)
     z = A @ v + c
     m = z.max()
-    return float(m + np.log(np.exp(z - m).sum()) + np.sin(v).sum() + 0.5 * (v ** 2).sum())
+    return m + np.log(np.exp(z - m).sum()) + np.sin(v).sum() + 0.5 * (v ** 2).sum()
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -344,26 +347,38 @@ def _numgrad_not_restored(f, x, h=1e-5):
     return grad
 
 
+def _numgrad_flat(f, x, h=1e-5):
+    return numerical_gradient(f, x, h).ravel()
+
+
+def on_test(gradient_fn):
+    """What the notebook's check cell builds: gradient_fn applied to the test function of (A, c)."""
+    def numerical_gradient_on_test(x, A, c, h=1e-5):
+        return gradient_fn(lambda v: _test_function(v, A, c), x, h)
+
+    numerical_gradient_on_test.__name__ = "numerical_gradient_on_test"
+    return numerical_gradient_on_test
+
+
 def _numgrad_cases(rng):
-    def make(size):
-        A = rng.normal(size=(4, size))
-        c = rng.normal(size=4)
-        return partial(_test_function, A=A, c=c)
+    def problem(shape):
+        size = int(np.prod(shape))
+        return rng.normal(size=shape), rng.normal(size=(4, size)), rng.normal(size=4)
 
     return [
-        Case("vector de 5 componentes", (make(5), rng.normal(size=5))),
-        Case("matriz (3, 4)", (make(12), rng.normal(size=(3, 4)))),
-        Case("h = 1e-4 explícito", (make(3), rng.normal(size=3)), {"h": 1e-4}),
+        Case("vector de 5 componentes", problem((5,))),
+        Case("matriz (3, 4)", problem((3, 4))),
+        Case("h = 1e-4 explícito", problem((3,)), {"h": 1e-4}),
     ]
 
 
 register(GradientExercise(
-    "03.5", "Gradiente numérico centrado", "numerical_gradient",
-    reference=numerical_gradient, cases=_numgrad_cases, points=2, rtol=1e-6, atol=1e-7,
+    "03.5", "Gradiente numérico centrado", "numerical_gradient_on_test",
+    reference=on_test(numerical_gradient), cases=_numgrad_cases, points=2, rtol=1e-6, atol=1e-7,
     mistakes=[
-        Mistake("ex.03.5.forward", _numgrad_forward),
-        Mistake("ex.03.5.divide_by_h", _numgrad_divide_by_h),
-        Mistake("ex.03.5.not_restored", _numgrad_not_restored),
+        Mistake("ex.03.5.forward", on_test(_numgrad_forward)),
+        Mistake("ex.03.5.divide_by_h", on_test(_numgrad_divide_by_h)),
+        Mistake("ex.03.5.not_restored", on_test(_numgrad_not_restored)),
     ],
     hints=["ex.03.5.hint1", "ex.03.5.hint2", "ex.03.5.hint3"],
 ))
@@ -385,16 +400,12 @@ def _relu_keeps_shape_wrong(dout, x):
     return (dout * (x > 0)).ravel()
 
 
-def _numgrad_flat(f, x, h=1e-5):
-    return numerical_gradient(f, x, h).ravel()
-
-
 REFERENCE_SOLUTIONS = {
     "03.1": mul_backward,
     "03.2": linear_backward,
     "03.3": relu_backward,
     "03.4": softmax_ce_backward,
-    "03.5": numerical_gradient,
+    "03.5": on_test(numerical_gradient),
 }
 
 WRONG_VARIANTS = {
@@ -427,9 +438,9 @@ WRONG_VARIANTS = {
         (_softmax_wrong_axis, "ex.03.4.wrong_axis"),
     ],
     "03.5": [
-        (_numgrad_forward, "ex.03.5.forward"),
-        (_numgrad_divide_by_h, "ex.03.5.divide_by_h"),
-        (_numgrad_not_restored, "ex.03.5.not_restored"),
-        (_numgrad_flat, "cmp.shape"),
+        (on_test(_numgrad_forward), "ex.03.5.forward"),
+        (on_test(_numgrad_divide_by_h), "ex.03.5.divide_by_h"),
+        (on_test(_numgrad_not_restored), "ex.03.5.not_restored"),
+        (on_test(_numgrad_flat), "cmp.shape"),
     ],
 }

@@ -1,0 +1,492 @@
+"""Ejercicios del cuaderno 02 · Descenso del gradiente.
+
+02.1 mse              — error cuadrático medio, robusto a formas (n, 1) frente a (n,).
+02.2 mse_gradients    — gradientes (dw, db) de la MSE de la regresión lineal.
+02.3 gd_quadratic     — trayectoria del descenso del gradiente sobre una cuadrática.
+02.4 minibatch_epoch  — una época de SGD con minilotes para la regresión lineal.
+02.5 binary_cross_entropy — entropía cruzada binaria con recorte de probabilidades.
+02.6 lr_critical      — tasa de aprendizaje a partir de la cual diverge el descenso.
+"""
+
+import numpy as np
+
+from coursekit.exercises.compare import compare
+from coursekit.exercises.core import (
+    Case,
+    CustomExercise,
+    Failed,
+    FunctionExercise,
+    Mistake,
+    ValueExercise,
+    register,
+    require,
+)
+from coursekit.messages import msg
+
+
+def _frozen(*arrays):
+    """Read-only copies: a learner's in-place update cannot change the checker's inputs."""
+    out = []
+    for a in arrays:
+        a = np.array(a, copy=True)
+        a.flags.writeable = False
+        out.append(a)
+    return out
+
+
+def _flat(a):
+    return np.asarray(a, dtype=float).reshape(-1)
+
+
+def _check_pair(reference, cases, mistakes, names, not_pair_key):
+    """Checks for a function returning a pair (e.g. ``(dw, db)``), with known-mistake diagnosis."""
+
+    def checks(probe, rng):
+        for case in cases(rng):
+            with np.errstate(all="ignore"):
+                expected = reference(*case.args, **case.kwargs)
+            actual = probe.call(*case.args, **case.kwargs)
+            require(isinstance(actual, (tuple, list)) and len(actual) == 2, not_pair_key,
+                    type=type(actual).__name__)
+            results = [compare(a, e, rtol=1e-6, atol=1e-9) for a, e in zip(actual, expected)]
+            if all(r.ok for r in results):
+                continue
+            for mistake in mistakes:
+                try:
+                    with np.errstate(all="ignore"):
+                        wrong = mistake.fn(*case.args, **case.kwargs)
+                except Exception:
+                    continue
+                if all(compare(a, w, rtol=1e-6, atol=1e-9).ok for a, w in zip(actual, wrong)):
+                    raise Failed(msg(mistake.key), mistake=mistake.key)
+            index = next(i for i, r in enumerate(results) if not r.ok)
+            label = f"{case.label}, {names[index]}"
+            raise Failed(msg("check.case", case=label, problem=results[index].message()),
+                         key=results[index].key)
+
+    return checks
+
+
+# ---------------------------------------------------------------- 02.1 · MSE
+
+def mse(y_pred, y):
+    """Error cuadrático medio. y_pred: (n,) o (n, 1), y: (n,) -> float."""
+    y_pred, y = _flat(y_pred), _flat(y)
+    return float(np.mean((y_pred - y) ** 2))
+
+
+def _mse_broadcast(y_pred, y):
+    return float(np.mean((np.asarray(y_pred, dtype=float) - np.asarray(y, dtype=float)) ** 2))
+
+
+def _mse_sum(y_pred, y):
+    return float(np.sum((_flat(y_pred) - _flat(y)) ** 2))
+
+
+def _mse_square_of_mean(y_pred, y):
+    return float(np.mean(_flat(y_pred) - _flat(y)) ** 2)
+
+
+def _mse_rmse(y_pred, y):
+    return float(np.sqrt(np.mean((_flat(y_pred) - _flat(y)) ** 2)))
+
+
+def _mse_abs(y_pred, y):
+    return float(np.mean(np.abs(_flat(y_pred) - _flat(y))))
+
+
+def _mse_half(y_pred, y):
+    return 0.5 * mse(y_pred, y)
+
+
+def _mse_cases(rng):
+    n = int(rng.integers(5, 40))
+    y = rng.normal(0, 2, n)
+    y_pred = y + rng.normal(0, 1, n)
+    m = int(rng.integers(4, 30))
+    y2 = rng.normal(0, 2, m)
+    y_pred2 = (y2 + rng.normal(0.5, 1, m)).reshape(-1, 1)  # como la salida de un modelo
+    big = rng.normal(0, 100, 8)
+    return [
+        Case("vectores de forma (n,)", tuple(_frozen(y_pred, y))),
+        Case("y_pred con forma (n, 1) e y con forma (n,)", tuple(_frozen(y_pred2, y2))),
+        Case("predicción perfecta", tuple(_frozen(y, y))),
+        Case("un solo ejemplo", tuple(_frozen([3.0], [1.0]))),
+        Case("enteros", tuple(_frozen(np.array([1, 2, 3, 4]), np.array([2, 2, 2, 2])))),
+        Case("valores grandes", tuple(_frozen(big + 1.0, big))),
+    ]
+
+
+register(FunctionExercise(
+    "02.1", "Error cuadrático medio", "mse", reference=mse, cases=_mse_cases, points=2,
+    hints=["ex.02.1.hint1", "ex.02.1.hint2", "ex.02.1.hint3"],
+    mistakes=[
+        Mistake("ex.02.1.broadcast", _mse_broadcast),
+        Mistake("ex.02.1.sum", _mse_sum),
+        Mistake("ex.02.1.square_of_mean", _mse_square_of_mean),
+        Mistake("ex.02.1.rmse", _mse_rmse),
+        Mistake("ex.02.1.abs", _mse_abs),
+        Mistake("ex.02.1.half", _mse_half),
+    ],
+    rtol=1e-6, atol=1e-9,
+))
+
+
+# ---------------------------------------------------------------- 02.2 · gradientes de la MSE
+
+def mse_gradients(X, y, w, b):
+    """Gradientes de la MSE de y_hat = X @ w + b. X: (n, d), y: (n,), w: (d,), b: float -> (dw (d,), db)."""
+    X, y, w = np.asarray(X, float), _flat(y), _flat(w)
+    err = X @ w + b - y
+    n = len(y)
+    return 2 * X.T @ err / n, float(2 * err.mean())
+
+
+def _grad_no_factor2(X, y, w, b):
+    dw, db = mse_gradients(X, y, w, b)
+    return dw / 2, db / 2
+
+
+def _grad_sign(X, y, w, b):
+    dw, db = mse_gradients(X, y, w, b)
+    return -dw, -db
+
+
+def _grad_no_mean(X, y, w, b):
+    dw, db = mse_gradients(X, y, w, b)
+    n = len(y)
+    return dw * n, db * n
+
+
+def _grad_db_vector(X, y, w, b):
+    dw, _ = mse_gradients(X, y, w, b)
+    err = np.asarray(X, float) @ _flat(w) + b - _flat(y)
+    return dw, 2 * err / len(err)
+
+
+def _grad_db_forgotten_mean(X, y, w, b):
+    dw, db = mse_gradients(X, y, w, b)
+    return dw, db * len(y)
+
+
+def _grad_cases(rng):
+    cases = []
+    for label, n, d in (("datos aleatorios", int(rng.integers(6, 40)), int(rng.integers(2, 6))),
+                        ("una sola variable (d = 1)", int(rng.integers(5, 20)), 1)):
+        X = rng.normal(0, 1, (n, d))
+        w = rng.normal(0, 1, d)
+        y = X @ rng.normal(0, 1, d) + rng.normal(0, 0.5, n)
+        b = float(rng.normal())
+        cases.append(Case(label, (*_frozen(X, y, w), b)))
+    X = rng.normal(0, 1, (7, 3))
+    w = rng.normal(0, 1, 3)
+    cases.append(Case("ajuste perfecto (gradiente nulo)", (*_frozen(X, X @ w + 0.5, w), 0.5)))
+    cases.append(Case("un solo ejemplo", (*_frozen([[1.0, 2.0]], [3.0], [0.5, -1.0]), 0.0)))
+    return cases
+
+
+_grad_mistakes = [
+    Mistake("ex.02.2.factor2", _grad_no_factor2),
+    Mistake("ex.02.2.sign", _grad_sign),
+    Mistake("ex.02.2.no_mean", _grad_no_mean),
+    Mistake("ex.02.2.db_vector", _grad_db_vector),
+    Mistake("ex.02.2.db_sum", _grad_db_forgotten_mean),
+]
+
+register(CustomExercise(
+    "02.2", "Gradientes de la MSE", "mse_gradients",
+    checks=_check_pair(mse_gradients, _grad_cases, _grad_mistakes, ("dw", "db"), "ex.02.2.not_pair"),
+    points=2, hints=["ex.02.2.hint1", "ex.02.2.hint2", "ex.02.2.hint3"],
+))
+
+
+# ---------------------------------------------------------------- 02.3 · trayectoria sobre una cuadrática
+
+def gd_quadratic(A, c, x0, lr, num_steps):
+    """Descenso del gradiente en f(x) = ½ xᵀAx − cᵀx. A: (d, d), c: (d,), x0: (d,) -> (num_steps + 1, d)."""
+    A, c = np.asarray(A, float), _flat(c)
+    x = _flat(x0).copy()
+    path = [x.copy()]
+    for _ in range(num_steps):
+        x = x - lr * (A @ x - c)
+        path.append(x.copy())
+    return np.array(path)
+
+
+def _gd_missing_x0(A, c, x0, lr, num_steps):
+    return gd_quadratic(A, c, x0, lr, num_steps)[1:]
+
+
+def _gd_sign(A, c, x0, lr, num_steps):
+    return gd_quadratic(A, c, x0, -lr, num_steps)
+
+
+def _gd_aliasing(A, c, x0, lr, num_steps):
+    path = gd_quadratic(A, c, x0, lr, num_steps)
+    return np.repeat(path[-1:], len(path), axis=0)
+
+
+def _gd_stale_gradient(A, c, x0, lr, num_steps):
+    x0 = _flat(x0)
+    g0 = np.asarray(A, float) @ x0 - _flat(c)
+    return np.array([x0 - k * lr * g0 for k in range(num_steps + 1)])
+
+
+def _gd_double_A(A, c, x0, lr, num_steps):
+    return gd_quadratic(2 * np.asarray(A, float), c, x0, lr, num_steps)
+
+
+def _gd_plus_c(A, c, x0, lr, num_steps):
+    return gd_quadratic(A, -_flat(c), x0, lr, num_steps)
+
+
+def _spd(rng, d):
+    Q = rng.normal(0, 1, (d, d))
+    return Q.T @ Q + np.eye(d)
+
+
+def _gd_cases(rng):
+    cases = []
+    for label, d in (("cuadrática aleatoria en 2-D", 2), ("cuadrática aleatoria en 4-D", 4)):
+        A = _spd(rng, d)
+        lr = float(rng.uniform(0.3, 0.9) / np.linalg.eigvalsh(A).max())
+        c, x0 = rng.normal(0, 1, d), rng.normal(0, 3, d)
+        cases.append(Case(label, (*_frozen(A, c, x0), lr, int(rng.integers(3, 15)))))
+    A = _frozen(np.diag([1.0, 4.0]))[0]
+    cases.append(Case("num_steps = 0", (A, *_frozen([1.0, -1.0], [2.0, 3.0]), 0.1, 0)))
+    cases.append(Case("x0 con números enteros", (A, *_frozen([0.0, 0.0], np.array([4, -2])), 0.2, 5)))
+    return cases
+
+
+register(FunctionExercise(
+    "02.3", "Trayectoria del descenso del gradiente", "gd_quadratic",
+    reference=gd_quadratic, cases=_gd_cases, points=2,
+    hints=["ex.02.3.hint1", "ex.02.3.hint2", "ex.02.3.hint3"],
+    mistakes=[
+        Mistake("ex.02.3.missing_x0", _gd_missing_x0),
+        Mistake("ex.02.3.sign", _gd_sign),
+        Mistake("ex.02.3.aliasing", _gd_aliasing),
+        Mistake("ex.02.3.stale_gradient", _gd_stale_gradient),
+        Mistake("ex.02.3.double_A", _gd_double_A),
+        Mistake("ex.02.3.plus_c", _gd_plus_c),
+    ],
+    rtol=1e-6, atol=1e-9,
+))
+
+
+# ---------------------------------------------------------------- 02.4 · una época con minilotes
+
+def minibatch_epoch(X, y, w, b, lr, batch_size, seed):
+    """Una época de SGD con minilotes para y_hat = X @ w + b. X: (n, d), y: (n,), w: (d,) -> (w, b)."""
+    X, y = np.asarray(X, float), _flat(y)
+    w, b = _flat(w).copy(), float(b)
+    order = np.random.default_rng(seed).permutation(len(y))
+    for start in range(0, len(y), batch_size):
+        idx = order[start:start + batch_size]
+        err = X[idx] @ w + b - y[idx]
+        w = w - lr * 2 * X[idx].T @ err / len(idx)
+        b = b - lr * 2 * float(err.mean())
+    return w, b
+
+
+def _epoch_variant(X, y, w, b, lr, batch_size, seed, *, shuffle=True, drop_last=False,
+                   full_gradient=False, divide_by_batch_size=False, stale=False):
+    X, y = np.asarray(X, float), _flat(y)
+    w, b = _flat(w).copy(), float(b)
+    n = len(y)
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    stop = n - batch_size + 1 if drop_last else n
+    w0, b0 = w.copy(), b
+    for start in range(0, stop, batch_size):
+        idx = np.arange(n) if full_gradient else order[start:start + batch_size]
+        count = batch_size if divide_by_batch_size else len(idx)
+        ww, bb = (w0, b0) if stale else (w, b)
+        err = X[idx] @ ww + bb - y[idx]
+        w = w - lr * 2 * X[idx].T @ err / count
+        b = b - lr * 2 * float(err.sum()) / count
+    return w, b
+
+
+def _epoch_no_shuffle(*args):
+    return _epoch_variant(*args, shuffle=False)
+
+
+def _epoch_drop_last(*args):
+    return _epoch_variant(*args, drop_last=True)
+
+
+def _epoch_full_gradient(*args):
+    return _epoch_variant(*args, full_gradient=True)
+
+
+def _epoch_divide_by_batch_size(*args):
+    return _epoch_variant(*args, divide_by_batch_size=True)
+
+
+def _epoch_stale(*args):
+    return _epoch_variant(*args, stale=True)
+
+
+def _epoch_cases(rng):
+    cases = []
+    for label, n, d in (("datos aleatorios", int(rng.integers(20, 60)), int(rng.integers(1, 4))),
+                        ("otra vez, con otros datos", int(rng.integers(20, 60)), 2)):
+        batch_size = int(rng.integers(3, 9))
+        if n % batch_size == 0:
+            n += 1  # que el último minilote quede incompleto
+        X = rng.normal(0, 1, (n, d))
+        y = X @ rng.normal(0, 2, d) + 1.0 + rng.normal(0, 0.3, n)
+        w = rng.normal(0, 1, d)
+        cases.append(Case(label, (*_frozen(X, y, w), float(rng.normal()), 0.05, batch_size,
+                                  int(rng.integers(0, 10_000)))))
+    X = rng.normal(0, 1, (10, 2))
+    y = X @ np.array([1.0, -1.0])
+    cases.append(Case("batch_size = n (un solo paso)", (*_frozen(X, y, [0.0, 0.0]), 0.0, 0.1, 10, 3)))
+    cases.append(Case("batch_size = 1 (SGD puro)", (*_frozen(X, y, [0.0, 0.0]), 0.0, 0.1, 1, 4)))
+    return cases
+
+
+_epoch_mistakes = [
+    Mistake("ex.02.4.no_shuffle", _epoch_no_shuffle),
+    Mistake("ex.02.4.drop_last", _epoch_drop_last),
+    Mistake("ex.02.4.divide_by_batch_size", _epoch_divide_by_batch_size),
+    Mistake("ex.02.4.full_gradient", _epoch_full_gradient),
+    Mistake("ex.02.4.stale", _epoch_stale),
+]
+
+register(CustomExercise(
+    "02.4", "Una época con minilotes", "minibatch_epoch",
+    checks=_check_pair(minibatch_epoch, _epoch_cases, _epoch_mistakes, ("w", "b"), "ex.02.4.not_pair"),
+    points=2, hints=["ex.02.4.hint1", "ex.02.4.hint2", "ex.02.4.hint3"],
+))
+
+
+# ---------------------------------------------------------------- 02.5 · entropía cruzada binaria
+
+def binary_cross_entropy(p, y, eps=1e-7):
+    """Entropía cruzada binaria media. p: (n,) probabilidades, y: (n,) etiquetas 0/1 -> float."""
+    p = np.clip(_flat(p), eps, 1 - eps)
+    y = _flat(y)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _bce_no_clip(p, y, eps=1e-7):
+    p, y = _flat(p), _flat(y)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _bce_clip_low_only(p, y, eps=1e-7):
+    p, y = np.maximum(_flat(p), eps), _flat(y)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _bce_sign(p, y, eps=1e-7):
+    return -binary_cross_entropy(p, y, eps)
+
+
+def _bce_swapped(p, y, eps=1e-7):
+    return binary_cross_entropy(1 - _flat(p), y, eps)
+
+
+def _bce_sum(p, y, eps=1e-7):
+    return binary_cross_entropy(p, y, eps) * _flat(y).size
+
+
+def _bce_cases(rng):
+    n = int(rng.integers(6, 40))
+    p = rng.uniform(0.02, 0.98, n)
+    y = rng.integers(0, 2, n)
+    return [
+        Case("probabilidades aleatorias", tuple(_frozen(p, y))),
+        Case("p = 0 para un ejemplo positivo", tuple(_frozen([0.0, 0.7, 0.2], [1, 1, 0]))),
+        Case("p = 1 para un ejemplo negativo", tuple(_frozen([0.9, 1.0, 0.3], [1, 0, 0]))),
+        Case("predicciones perfectas", tuple(_frozen([1.0, 0.0, 1.0, 0.0], [1, 0, 1, 0]))),
+        Case("eps = 0.01", tuple(_frozen([0.0, 0.5, 1.0], [1.0, 0.0, 0.0])), {"eps": 0.01}),
+    ]
+
+
+register(FunctionExercise(
+    "02.5", "Entropía cruzada binaria", "binary_cross_entropy",
+    reference=binary_cross_entropy, cases=_bce_cases, points=2,
+    hints=["ex.02.5.hint1", "ex.02.5.hint2", "ex.02.5.hint3"],
+    mistakes=[
+        Mistake("ex.02.5.clip_low_only", _bce_clip_low_only),
+        Mistake("ex.02.5.no_clip", _bce_no_clip),
+        Mistake("ex.02.5.sign", _bce_sign),
+        Mistake("ex.02.5.swapped", _bce_swapped),
+        Mistake("ex.02.5.sum", _bce_sum),
+    ],
+    rtol=1e-6, atol=1e-9,
+))
+
+
+# ---------------------------------------------------------------- 02.6 · tasa de aprendizaje crítica
+# f(x1, x2) = 2·x1² + 8·x2²: segundas derivadas 4 y 16; diverge si lr > 2 / 16.
+
+LR_CRITICAL = 2 / 16
+
+register(ValueExercise(
+    "02.6", "Tasa de aprendizaje crítica", "lr_critical", expected=LR_CRITICAL, points=1,
+    hints=["ex.02.6.hint1", "ex.02.6.hint2", "ex.02.6.hint3"],
+    mistakes={
+        "ex.02.6.flat_direction": 2 / 4,
+        "ex.02.6.one_over_curvature": 1 / 16,
+        "ex.02.6.coefficient": 2 / 8,
+    },
+    rtol=1e-3, atol=1e-9,
+))
+
+
+# ---------------------------------------------------------------- autovalidación
+
+def _raises(*args, **kwargs):
+    raise ValueError("operands could not be broadcast together")
+
+
+REFERENCE_SOLUTIONS = {
+    "02.1": mse,
+    "02.2": mse_gradients,
+    "02.3": gd_quadratic,
+    "02.4": minibatch_epoch,
+    "02.5": binary_cross_entropy,
+    "02.6": LR_CRITICAL,
+}
+
+WRONG_VARIANTS = {
+    "02.1": [
+        (_mse_broadcast, "ex.02.1.broadcast"),
+        (_mse_sum, "ex.02.1.sum"),
+        (_mse_square_of_mean, "ex.02.1.square_of_mean"),
+        (lambda y_pred, y: [mse(y_pred, y)], "plain.unsupported"),
+    ],
+    "02.2": [
+        (_grad_no_factor2, "ex.02.2.factor2"),
+        (_grad_sign, "ex.02.2.sign"),
+        (_grad_db_vector, "ex.02.2.db_vector"),
+        (lambda X, y, w, b: mse_gradients(X, y, w, b)[0], "ex.02.2.not_pair"),
+        (_raises, "check.learner_error"),
+    ],
+    "02.3": [
+        (_gd_missing_x0, "ex.02.3.missing_x0"),
+        (_gd_sign, "ex.02.3.sign"),
+        (_gd_aliasing, "ex.02.3.aliasing"),
+        (_gd_stale_gradient, "ex.02.3.stale_gradient"),
+    ],
+    "02.4": [
+        (_epoch_no_shuffle, "ex.02.4.no_shuffle"),
+        (_epoch_drop_last, "ex.02.4.drop_last"),
+        (_epoch_divide_by_batch_size, "ex.02.4.divide_by_batch_size"),
+        (_epoch_full_gradient, "ex.02.4.full_gradient"),
+    ],
+    "02.5": [
+        (_bce_no_clip, "ex.02.5.no_clip"),
+        (_bce_clip_low_only, "ex.02.5.clip_low_only"),
+        (_bce_sign, "ex.02.5.sign"),
+        (_bce_swapped, "ex.02.5.swapped"),
+    ],
+    "02.6": [
+        (2 / 4, "ex.02.6.flat_direction"),
+        (1 / 16, "ex.02.6.one_over_curvature"),
+        (0.3, "cmp.scalar"),
+    ],
+}

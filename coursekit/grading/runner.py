@@ -1,0 +1,284 @@
+"""Grade a batch: one isolated worker per submission, points computed only here.
+
+For each submission: parse it (trusted), start a worker, run its cells, then run
+every exercise's ``run(probe, rng)`` with a :class:`RemoteProbe` and a generator
+seeded from ``os.urandom`` (fresh inputs nobody knows in advance). If the worker is
+lost (a cell or a function that ignores the soft time limit, a crash, too much
+memory), the offending cell is skipped or the offending exercise gets 0, and a new
+worker re-runs the notebook to grade the remaining exercises (at most
+``Limits.restarts`` times, within the submission's total time).
+"""
+
+import os
+import queue
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from coursekit.exercises.core import Verdict
+from coursekit.grading import gradebook, sandbox
+from coursekit.grading.notebook import Rejected, exercise_cell_notes, parse_notebook
+from coursekit.grading.remote import RemoteProbe
+from coursekit.grading.session import Aborted, Limits, WorkerSession
+from coursekit.messages import msg
+
+STATUS_KEYS = {"graded": "grading.status.graded", "incidents": "grading.status.incidents",
+               "rejected": "grading.status.rejected", "internal": "grading.status.internal"}
+UID_BASE = 61000
+
+
+@dataclass
+class Job:
+    student: str
+    path: Path
+
+
+@dataclass
+class BatchConfig:
+    """Everything besides the submissions that decides how a batch is graded."""
+
+    exercises: list
+    limits: Limits = field(default_factory=Limits)
+    procs: int = 0
+    isolate: bool = True
+    hide: list = field(default_factory=list)
+    uid_base: int = UID_BASE
+    known_ids: tuple = ()
+
+    def test_config(self) -> dict:
+        return {"limits": self.limits.as_dict(), "ids": [e.id for e in self.exercises]}
+
+
+def find_submissions(folder: Path) -> list:
+    """Jobs for the files of a folder: ``<student>.ipynb`` (other files are listed to be rejected)."""
+    jobs = {}
+    for path in sorted(Path(folder).iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        student = path.stem
+        if student in jobs and jobs[student].path.suffix == ".ipynb":
+            continue
+        jobs[student] = Job(student, path)
+    return list(jobs.values())
+
+
+def _verdict_dict(v: Verdict, status=None) -> dict:
+    return {"id": v.exercise_id, "title": v.title, "status": status or v.status, "score": v.score,
+            "points": v.points, "feedback": list(v.lines)}
+
+
+def _zero(exercise, status, line) -> dict:
+    return {"id": exercise.id, "title": exercise.title, "status": status, "score": 0.0,
+            "points": exercise.points, "feedback": [line] if line else []}
+
+
+def _abort_line(kind: str, limits: Limits) -> str:
+    return {
+        "timeout": msg("grading.abort.timeout", seconds=limits.request_timeout),
+        "memory": msg("grading.abort.memory", mb=limits.memory_mb),
+        "protocol": msg("grading.abort.protocol"),
+    }.get(kind, msg("grading.abort.crash"))
+
+
+class SubmissionGrader:
+    """Grades one submission; never raises (bugs become an ``internal`` record)."""
+
+    def __init__(self, config: BatchConfig, slot: int):
+        self.config = config
+        self.limits = config.limits
+        self.slot = slot
+
+    def plan(self, workdir=None) -> dict:
+        isolate = self.config.isolate and sandbox.can_isolate()
+        plan = {"net": isolate, "pid": isolate, "mounts": isolate, "hide": list(self.config.hide)}
+        if isolate:
+            plan["uid"] = self.config.uid_base + self.slot
+        else:
+            plan["workdir"] = workdir
+        return plan
+
+    def grade(self, job: Job, data: bytes) -> dict:
+        start = time.monotonic()
+        exercises = self.config.exercises
+        record = {"student": job.student, "file": job.path.name, "exercises": [], "notes": [],
+                  "isolation": [], "output": {}}
+        try:
+            if job.path.suffix.lower() != ".ipynb":
+                raise Rejected("grading.reject.extension", name=job.path.name[:80])
+            submission = parse_notebook(data, int(self.limits.max_notebook_mb * 2**20))
+        except Rejected as rej:
+            record.update(status="rejected", reason=rej.reason)
+            record["exercises"] = [_zero(e, "not_graded", None) for e in exercises]
+            return self._finish(record, start)
+        record["notes"] += submission.notes
+        record["notes"] += exercise_cell_notes(submission, [e.id for e in exercises], self.config.known_ids)
+        try:
+            self._run(submission, record)
+        except Exception as err:  # a grader bug must not stop the batch
+            record.update(status="internal", reason=msg("grading.internal", error=f"{type(err).__name__}: {err}"[:300]))
+            done = {e["id"] for e in record["exercises"]}
+            record["exercises"] += [_zero(e, "not_graded", None) for e in exercises if e.id not in done]
+        return self._finish(record, start)
+
+    def _run(self, submission, record):
+        limits = self.limits
+        deadline = time.monotonic() + limits.submission_timeout
+        results = {}
+        todo = list(self.config.exercises)
+        skip = set()
+        incidents = []
+        cell_log = {}
+        restarts = 0
+        while todo:
+            with tempfile.TemporaryDirectory(prefix="coursekit-entrega-") as tmp:
+                if not sandbox.can_isolate() or not self.config.isolate:
+                    os.chmod(tmp, 0o700)
+                session = WorkerSession(limits, self.plan(tmp), self.config.procs or 1, deadline)
+                lost = None
+                try:
+                    session.start()
+                    cell_log.update(session.run_cells(submission.cells, skip))
+                    record["isolation"] = session.features
+                    for exercise in list(todo):
+                        results[exercise.id] = self._grade_exercise(session, exercise)
+                        todo.remove(exercise)
+                except Aborted as err:
+                    lost = err
+                finally:
+                    session.close()
+                    record["output"] = session.output_excerpt()
+            if lost is None:
+                break
+            cell = getattr(lost, "cell", None)
+            cell_log.update(getattr(lost, "results", None) or {})
+            if cell is not None:  # lost while running a cell: skip it next time
+                skip.add(cell)
+                cell_log[cell] = ("killed:" + lost.kind, None)
+                incidents.append(msg("grading.incident.cell", cell=cell, what=_abort_line(lost.kind, limits)))
+            elif todo:  # lost while grading todo[0]
+                exercise = todo.pop(0)
+                results[exercise.id] = _zero(exercise, "timeout" if lost.kind == "timeout" else "crashed",
+                                             _abort_line(lost.kind, limits))
+                incidents.append(msg("grading.incident.exercise", id=exercise.id, what=_abort_line(lost.kind, limits)))
+            skip |= {i for i, (status, _) in cell_log.items() if status == "timeout"}
+            restarts += 1
+            if todo and (restarts > limits.restarts or time.monotonic() >= deadline - 1):
+                for exercise in todo:
+                    results[exercise.id] = _zero(exercise, "not_graded", msg("grading.abort.gave_up"))
+                incidents.append(msg("grading.incident.gave_up"))
+                todo = []
+        for index, (status, error) in sorted(cell_log.items()):
+            if status == "error" and error:
+                record["notes"].append(msg("grading.note.cell_error", cell=index, error=error))
+            elif status == "timeout":
+                record["notes"].append(msg("grading.note.cell_timeout", cell=index, seconds=limits.cell_timeout))
+        record["exercises"] = [results[e.id] for e in self.config.exercises]
+        timeouts = [e["id"] for e in record["exercises"] if e["status"] == "timeout"]
+        if timeouts and not incidents:
+            incidents.append(msg("grading.incident.slow", ids=", ".join(timeouts)))
+        record["notes"] = incidents + record["notes"]
+        record["status"] = "incidents" if incidents else "graded"
+        record["reason"] = "; ".join(incidents)
+
+    def _grade_exercise(self, session, exercise) -> dict:
+        probe = RemoteProbe(session, exercise)
+        presence = probe.has_target()
+        if presence == "missing":
+            return _zero(exercise, "missing", msg("check.missing_target", target=exercise.target, id=exercise.id))
+        if presence == "pending":
+            return _zero(exercise, "pending", msg("check.pending", id=exercise.id, title=exercise.title))
+        rng = np.random.default_rng(int.from_bytes(os.urandom(16), "little"))
+        verdict = exercise.run(probe, rng)
+        return _verdict_dict(verdict, "timeout" if probe.timed_out and not verdict.passed else None)
+
+    def _finish(self, record, start) -> dict:
+        record["total"] = round(sum(e["score"] for e in record["exercises"]), 4)
+        record["max"] = round(sum(e.points for e in self.config.exercises), 4)
+        record["status_label"] = msg(STATUS_KEYS[record["status"]])
+        record["seconds"] = round(time.monotonic() - start, 3)
+        record["graded_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return record
+
+
+def _read_submission(path: Path, limit_bytes: int) -> bytes:
+    """Read at most ``limit_bytes + 1`` bytes (a huge file is rejected without loading it)."""
+    with open(path, "rb") as fh:
+        return fh.read(limit_bytes + 1)
+
+
+class Batch:
+    """A whole batch: resume from state files, grade the rest in parallel, write the gradebook."""
+
+    def __init__(self, config: BatchConfig, out_dir: Path, separator=",", progress=None, report=None):
+        self.config = config
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.out_dir, 0o700)
+        self.store = gradebook.StateStore(self.out_dir)
+        self.separator = separator
+        self.progress = progress
+        self.report = report
+        self.fp = gradebook.fingerprint(config.exercises, config.test_config())
+        self.lock = threading.Lock()
+        self.graded_now = []
+        self.reused = []
+
+    def run(self, jobs, force=()) -> list:
+        procs = self.config.procs or os.cpu_count() or 1
+        limit = int(self.config.limits.max_notebook_mb * 2**20)
+        pending, records = [], {}
+        for job in jobs:
+            data = _read_submission(job.path, limit)
+            key = gradebook.cache_key(data, self.fp)
+            old = self.store.load(job.student)
+            if job.student not in force and old and old.get("key") == key and old.get("status") != "internal":
+                records[job.student] = old
+                self.reused.append(job.student)
+            else:
+                pending.append((job, key))
+        if self.progress:
+            self.progress.start(len(jobs), done=len(records))
+        slots = queue.Queue()
+        for slot in range(procs):
+            slots.put(slot)
+        last_checkpoint = [time.monotonic()]
+
+        def work(item):
+            job, key = item
+            slot = slots.get()
+            try:
+                data = _read_submission(job.path, limit)
+                record = SubmissionGrader(self.config, slot).grade(job, data)
+            finally:
+                slots.put(slot)
+            record["key"] = key
+            self.store.save(record)
+            if self.report:
+                self.report(record)
+            with self.lock:
+                records[job.student] = record
+                self.graded_now.append(job.student)
+                if self.progress:
+                    self.progress.step(job.student)
+                if time.monotonic() - last_checkpoint[0] > 20:
+                    last_checkpoint[0] = time.monotonic()
+                    self.write(list(records.values()))
+            return record
+
+        with ThreadPoolExecutor(max_workers=procs) as pool:
+            list(pool.map(work, pending))
+        if self.progress:
+            self.progress.finish()
+        ordered = [records[j.student] for j in jobs]
+        self.write(ordered)
+        return ordered
+
+    def write(self, records):
+        meta = {"generado": datetime.now(timezone.utc).isoformat(timespec="seconds"), "huella": self.fp[:16]}
+        gradebook.write_gradebook(self.out_dir, records, self.config.exercises, meta, self.separator)

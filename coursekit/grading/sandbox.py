@@ -1,0 +1,211 @@
+"""OS-level isolation of one submission process, without containers.
+
+The worker calls :func:`enter` before it runs any learner code. Each step is tried
+on its own and what worked is reported (``features``), so the grader degrades
+gracefully on systems without root or namespaces (see docs/CALIFICACION.md):
+
+* new network namespace (no network: only a downed loopback),
+* new mount namespace: read-only root, private size-capped tmpfs on /tmp, /var/tmp
+  and /dev/shm, and the exercise definitions / gradebook / submissions hidden,
+* new PID namespace (the worker forks; its child is PID 1 there, so killing it kills
+  every process the learner started, even after ``setsid``), own /proc,
+* resource limits (address space, CPU time, file size, processes, no core dumps),
+* an unprivileged uid per parallel slot (so RLIMIT_NPROC applies and one learner
+  cannot signal or read another's process), ``no_new_privs``.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import resource
+import signal
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
+
+_libc = None
+
+
+def libc():
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    return _libc
+
+
+def _unshare(flags: int) -> bool:
+    return libc().unshare(ctypes.c_int(flags)) == 0
+
+
+def _mount(source, target, fstype, flags, data=None) -> bool:
+    enc = lambda s: None if s is None else s.encode()  # noqa: E731
+    return libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) == 0
+
+
+def _prctl(option, arg) -> bool:
+    return libc().prctl(option, ctypes.c_ulong(arg), 0, 0, 0) == 0
+
+
+def _setup_mounts(plan: dict, features: list):
+    if not _mount(None, "/", None, MS_REC | MS_PRIVATE):
+        return
+    features.append("mount")
+    if _mount("/", "/", None, MS_BIND | MS_REC) and _mount(
+        None, "/", None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+    ):
+        features.append("ro_root")
+    opts = f"size={int(plan.get('tmp_mb', 256))}m,mode=1777"
+    for path in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(path):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+    hidden = 0
+    for path in plan.get("hide", []):
+        if os.path.isdir(path):
+            hidden += _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=755")
+        elif os.path.exists(path):
+            hidden += _mount("/dev/null", path, None, MS_BIND)
+    if hidden:
+        features.append("hide")
+
+
+def enter_outer(plan: dict) -> list:
+    """Namespaces and mounts (as root, before forking the PID-1 child). Returns features."""
+    features = []
+    if os.geteuid() != 0:
+        return features
+    if plan.get("net", True) and _unshare(CLONE_NEWNET):
+        features.append("net")
+    if _unshare(CLONE_NEWIPC):
+        features.append("ipc")
+    if plan.get("mounts", True) and _unshare(CLONE_NEWNS):
+        _setup_mounts(plan, features)
+    if plan.get("pid", True) and _unshare(CLONE_NEWPID):
+        features.append("pid")
+    return features
+
+
+def enter_inner(plan: dict, features: list) -> str:
+    """Limits, /proc, unprivileged uid and working directory (in the process that runs code)."""
+    if "pid" in features and "mount" in features:
+        if _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC):
+            features.append("proc")
+    if "pid" in features:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # if the outer process dies, so do we
+    mb = 2**20
+    limits = [
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_AS, int(plan.get("memory_mb", 4096)) * mb),
+        (resource.RLIMIT_FSIZE, int(plan.get("file_mb", 256)) * mb),
+    ]
+    cpu = int(plan.get("cpu_seconds", 600))
+    for which, value in limits:
+        _set_limit(which, value)
+    _set_limit(resource.RLIMIT_CPU, cpu, cpu + 5)
+    workdir = plan.get("workdir") or "/tmp/entrega"
+    uid = plan.get("uid")
+    os.makedirs(workdir, mode=0o700, exist_ok=True)
+    if uid is not None and os.geteuid() == 0:
+        os.chown(workdir, uid, uid)
+        _set_limit(resource.RLIMIT_NPROC, int(plan.get("max_processes", 512)))
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            features.append("uid")
+        except OSError:
+            pass
+    if _prctl(PR_SET_NO_NEW_PRIVS, 1):
+        features.append("no_new_privs")
+    os.chdir(workdir)
+    return workdir
+
+
+def _set_limit(which, soft, hard=None):
+    hard = soft if hard is None else hard
+    try:
+        cur_soft, cur_hard = resource.getrlimit(which)
+        if cur_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, cur_hard), min(hard, cur_hard)
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+# ---------------------------------------------------------------- parent side
+def _stat_fields(pid: int):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    rest = data[data.rfind(b")") + 2:].split()
+    return rest  # rest[0] = state, rest[1] = ppid, rest[2] = pgrp, rest[3] = session
+
+
+def _pid_ns(pid: int):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def members(root_pid: int, pid_ns=None) -> list:
+    """Pids of the worker's processes: same PID namespace (if any) or same session."""
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        pid = int(name)
+        if pid_ns is not None:
+            if _pid_ns(pid) == pid_ns:
+                out.append(pid)
+            continue
+        fields = _stat_fields(pid)
+        if fields and len(fields) > 3 and int(fields[3]) == root_pid:
+            out.append(pid)
+    return out
+
+
+def rss_bytes(pids, proportional=False) -> int:
+    """Resident memory of ``pids`` (PSS when ``proportional``: shared pages split)."""
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in pids:
+        try:
+            if proportional:
+                with open(f"/proc/{pid}/smaps_rollup") as fh:
+                    for line in fh:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+                            break
+            else:
+                with open(f"/proc/{pid}/statm") as fh:
+                    total += int(fh.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def kill_all(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def can_isolate() -> bool:
+    """True when running as root on Linux (namespaces and uid switching available)."""
+    return os.geteuid() == 0 and os.path.exists("/proc/self/ns/pid")
