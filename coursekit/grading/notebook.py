@@ -7,6 +7,7 @@ need an IPython shell.
 
 import json
 import logging
+import warnings
 from dataclasses import dataclass, field
 
 from coursekit.messages import msg
@@ -45,10 +46,11 @@ def _transform(source: str) -> str:
         return source
 
 
-def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Submission:
+def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, size=None) -> Submission:
     """Turn the bytes of a submission into a :class:`Submission` or raise :class:`Rejected`."""
-    if len(data) > max_bytes:
-        raise Rejected("grading.reject.too_large", size=len(data) / 2**20, limit=max_bytes / 2**20)
+    size = len(data) if size is None else max(size, len(data))
+    if size > max_bytes:
+        raise Rejected("grading.reject.too_large", size=size / 2**20, limit=max_bytes / 2**20)
     if not data.strip():
         raise Rejected("grading.reject.empty")
     try:
@@ -71,7 +73,9 @@ def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Submissio
 
     logging.getLogger("traitlets").setLevel(logging.CRITICAL)
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as err:
         raise Rejected("grading.reject.not_notebook_detail", error=type(err).__name__) from None
     if version == 3:
@@ -96,7 +100,7 @@ def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Submissio
     return Submission(cells=cells, exercise_cells=tagged, notes=notes)
 
 
-def exercise_cell_notes(submission: Submission, exercise_ids) -> list:
+def exercise_cell_notes(submission: Submission, exercise_ids, known_ids=()) -> list:
     """Remarks about deleted, duplicated or unknown exercise cells (the registry decides)."""
     notes = []
     for ex_id in exercise_ids:
@@ -105,7 +109,7 @@ def exercise_cell_notes(submission: Submission, exercise_ids) -> list:
             notes.append(msg("grading.note.cell_missing", id=ex_id))
         elif count > 1:
             notes.append(msg("grading.note.cell_duplicated", id=ex_id, n=count))
-    unknown = sorted(set(submission.exercise_cells) - set(exercise_ids))
+    unknown = sorted(set(submission.exercise_cells) - set(exercise_ids) - set(known_ids))
     if unknown:
         notes.append(msg("grading.note.cell_unknown", ids=", ".join(i[:20] for i in unknown[:10])))
     return notes

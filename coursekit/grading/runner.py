@@ -78,9 +78,9 @@ def _zero(exercise, status, line) -> dict:
             "points": exercise.points, "feedback": [line] if line else []}
 
 
-def _abort_line(kind: str, limits: Limits) -> str:
+def _abort_line(kind: str, limits: Limits, seconds=None) -> str:
     return {
-        "timeout": msg("grading.abort.timeout", seconds=limits.request_timeout),
+        "timeout": msg("grading.abort.timeout", seconds=seconds or limits.request_timeout),
         "memory": msg("grading.abort.memory", mb=limits.memory_mb),
         "protocol": msg("grading.abort.protocol"),
     }.get(kind, msg("grading.abort.crash"))
@@ -96,7 +96,8 @@ class SubmissionGrader:
 
     def plan(self, workdir=None) -> dict:
         isolate = self.config.isolate and sandbox.can_isolate()
-        plan = {"net": isolate, "pid": isolate, "mounts": isolate, "hide": list(self.config.hide)}
+        plan = {"net": isolate, "pid": isolate, "mounts": isolate, "hide": list(self.config.hide),
+                "expose": sandbox.interpreter_paths()}
         if isolate:
             plan["uid"] = self.config.uid_base + self.slot
         else:
@@ -105,13 +106,17 @@ class SubmissionGrader:
 
     def grade(self, job: Job, data: bytes) -> dict:
         start = time.monotonic()
+        try:
+            size_on_disk = job.path.stat().st_size
+        except OSError:
+            size_on_disk = len(data)
         exercises = self.config.exercises
         record = {"student": job.student, "file": job.path.name, "exercises": [], "notes": [],
                   "isolation": [], "output": {}}
         try:
             if job.path.suffix.lower() != ".ipynb":
                 raise Rejected("grading.reject.extension", name=job.path.name[:80])
-            submission = parse_notebook(data, int(self.limits.max_notebook_mb * 2**20))
+            submission = parse_notebook(data, int(self.limits.max_notebook_mb * 2**20), size_on_disk)
         except Rejected as rej:
             record.update(status="rejected", reason=rej.reason)
             record["exercises"] = [_zero(e, "not_graded", None) for e in exercises]
@@ -140,11 +145,13 @@ class SubmissionGrader:
                 if not sandbox.can_isolate() or not self.config.isolate:
                     os.chmod(tmp, 0o700)
                 session = WorkerSession(limits, self.plan(tmp), self.config.procs or 1, deadline)
-                lost = None
+                lost, phase = None, "start"
                 try:
                     session.start()
+                    phase = "cells"
                     cell_log.update(session.run_cells(submission.cells, skip))
                     record["isolation"] = session.features
+                    phase = "exercises"
                     for exercise in list(todo):
                         results[exercise.id] = self._grade_exercise(session, exercise)
                         todo.remove(exercise)
@@ -157,10 +164,15 @@ class SubmissionGrader:
                 break
             cell = getattr(lost, "cell", None)
             cell_log.update(getattr(lost, "results", None) or {})
-            if cell is not None:  # lost while running a cell: skip it next time
+            if phase == "start":
+                incidents.append(msg("grading.incident.start", what=_abort_line(lost.kind, limits)))
+            elif phase == "cells" and cell is None:
+                incidents.append(msg("grading.incident.between_cells", what=_abort_line(lost.kind, limits)))
+            elif cell is not None:  # lost while running a cell: skip it next time
                 skip.add(cell)
                 cell_log[cell] = ("killed:" + lost.kind, None)
-                incidents.append(msg("grading.incident.cell", cell=cell, what=_abort_line(lost.kind, limits)))
+                what = _abort_line(lost.kind, limits, limits.cell_timeout)
+                incidents.append(msg("grading.incident.cell", cell=cell, what=what))
             elif todo:  # lost while grading todo[0]
                 exercise = todo.pop(0)
                 results[exercise.id] = _zero(exercise, "timeout" if lost.kind == "timeout" else "crashed",
@@ -229,7 +241,8 @@ class Batch:
         self.graded_now = []
         self.reused = []
 
-    def run(self, jobs, force=()) -> list:
+    def run(self, jobs, force=(), only=()) -> list:
+        """Grade ``jobs`` (skipping cached ones; ``force``: regrade; ``only``: touch nobody else)."""
         procs = self.config.procs or os.cpu_count() or 1
         limit = int(self.config.limits.max_notebook_mb * 2**20)
         pending, records = [], {}
@@ -237,7 +250,10 @@ class Batch:
             data = _read_submission(job.path, limit)
             key = gradebook.cache_key(data, self.fp)
             old = self.store.load(job.student)
-            if job.student not in force and old and old.get("key") == key and old.get("status") != "internal":
+            reuse = old and old.get("key") == key and old.get("status") != "internal"
+            if only and job.student not in only and old:
+                reuse = True  # --alumno: the others keep the grade they have
+            if job.student not in force and reuse:
                 records[job.student] = old
                 self.reused.append(job.student)
             else:

@@ -70,6 +70,8 @@ def _setup_mounts(plan: dict, features: list):
     for path in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(path):
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+    if _expose(plan.get("expose", [])):
+        features.append("expose")
     hidden = 0
     for path in plan.get("hide", []):
         if os.path.isdir(path):
@@ -78,6 +80,55 @@ def _setup_mounts(plan: dict, features: list):
             hidden += _mount("/dev/null", path, None, MS_BIND)
     if hidden:
         features.append("hide")
+
+
+def _blocked_ancestor(path: str):
+    """First ancestor of ``path`` that other users cannot traverse, and its child on the way."""
+    parts = os.path.abspath(path).split(os.sep)[1:]
+    current = "/"
+    for part in parts:
+        try:
+            if not os.stat(current).st_mode & 0o001:
+                return current, os.path.join(current, part)
+        except OSError:
+            return None
+        current = os.path.join(current, part)
+    return None
+
+
+def _expose(paths) -> bool:
+    """Make ``paths`` reachable for the unprivileged uid without opening their private parents.
+
+    E.g. an interpreter under ``/root/.pyenv`` with ``/root`` at mode 0700: ``/root`` is
+    covered by an empty tmpfs (hiding the rest of it) and ``/root/.pyenv`` is bind-mounted back.
+    """
+    wanted = {}
+    for path in paths:
+        found = _blocked_ancestor(path)
+        if found:
+            wanted.setdefault(found[0], set()).add(found[1])
+    done = False
+    for blocked, children in wanted.items():
+        fds = {}
+        for child in children:
+            try:
+                fds[child] = os.open(child, os.O_PATH)
+            except OSError:
+                continue
+        if not _mount("tmpfs", blocked, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755"):
+            continue
+        for child, fd in fds.items():
+            try:
+                if os.path.isdir(f"/proc/self/fd/{fd}"):
+                    os.mkdir(child, 0o755)
+                else:
+                    open(child, "w").close()
+                done |= _mount(f"/proc/self/fd/{fd}", child, None, MS_BIND | MS_REC)
+            except OSError:
+                pass
+            os.close(fd)
+        _mount(None, blocked, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return done
 
 
 def enter_outer(plan: dict) -> list:
@@ -209,3 +260,15 @@ def kill_all(pids):
 def can_isolate() -> bool:
     """True when running as root on Linux (namespaces and uid switching available)."""
     return os.geteuid() == 0 and os.path.exists("/proc/self/ns/pid")
+
+
+def interpreter_paths() -> list:
+    """What the worker's uid must be able to read: interpreter, standard library, packages."""
+    import site
+    import sys
+    from pathlib import Path
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.realpath(sys.executable),
+             str(Path(__file__).resolve().parents[2])}
+    paths |= set(site.getsitepackages())
+    return sorted(p for p in paths if os.path.exists(p))

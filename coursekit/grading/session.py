@@ -6,6 +6,7 @@ worker's processes and kills them above the limit.
 """
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,7 +27,8 @@ class Limits:
     cell_timeout: float = 60.0  # --timeout-celda
     submission_timeout: float = 600.0  # --timeout-entrega
     request_timeout: float = 30.0  # --timeout-llamada
-    memory_mb: int = 4096  # --memoria-mb
+    memory_mb: int = 4096  # --memoria-mb: resident memory of all the worker's processes together
+    address_space_headroom_mb: int = 2048  # RLIMIT_AS = memory_mb + this (TensorFlow reserves virtual memory)
     cpu_seconds: int = 900
     file_mb: int = 256
     tmp_mb: int = 256
@@ -119,7 +121,6 @@ class WorkerSession:
         self.deadline = deadline or time.monotonic() + limits.submission_timeout
         self.killed = None  # reason when the monitor killed it ("memory")
         self.features = []
-        self.next_id = 0
         self.pid_ns = None
         self.inner_pid = None
         req_r, req_w = os.pipe()
@@ -127,7 +128,7 @@ class WorkerSession:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         plan = dict(plan)
-        plan.update(req_fd=req_r, resp_fd=resp_w, memory_mb=limits.memory_mb, cpu_seconds=limits.cpu_seconds,
+        plan.update(parent=os.getpid(), req_fd=req_r, resp_fd=resp_w, memory_mb=limits.memory_mb + limits.address_space_headroom_mb, cpu_seconds=limits.cpu_seconds,
                     file_mb=limits.file_mb, tmp_mb=limits.tmp_mb, output_bytes=limits.output_bytes,
                     max_processes=limits.max_processes, max_message=limits.max_message_mb * 2**20)
         import json
@@ -218,8 +219,7 @@ class WorkerSession:
 
     def request(self, op, exercise_id, target, **fields):
         """Send a probe request and return the matching reply (stray messages are ignored)."""
-        self.next_id += 1
-        rid = self.next_id
+        rid = secrets.randbits(62)  # unpredictable: replies written in advance never match
         message = {"op": op, "id": rid, "exercise": exercise_id, "target": target,
                    "timeout": self.limits.request_timeout, **fields}
         self._send(message)
@@ -244,18 +244,17 @@ class WorkerSession:
     def kill(self):
         """SIGKILL the worker and all its descendants (PID namespace, session, process group)."""
         self._stop.set()
-        if self.inner_pid:
-            sandbox.kill_all([self.inner_pid])
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        if self.pid_ns is None:
-            sandbox.kill_all(sandbox.members(self.proc.pid))
+        sandbox.kill_all(self._pids())  # checked membership: never a recycled pid
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self._wait_gone()
         for fd in (self.req_fd, self.resp_fd):
             try:
                 os.close(fd)
@@ -264,6 +263,16 @@ class WorkerSession:
         self.req_fd = self.resp_fd = -1
         self.out.join(timeout=2)
         self.err.join(timeout=2)
+
+    def _wait_gone(self, timeout=15.0):
+        """Return once no process of this worker is left (killing stragglers again)."""
+        limit = time.monotonic() + timeout
+        while time.monotonic() < limit:
+            left = self._pids()
+            if not left:
+                return
+            sandbox.kill_all(left)
+            time.sleep(0.05)
 
     def _pids(self):
         if self.pid_ns is not None:
@@ -276,8 +285,6 @@ class WorkerSession:
             pids = self._pids()
             if sandbox.rss_bytes(pids) > limit and sandbox.rss_bytes(pids, proportional=True) > limit:
                 self.killed = "memory"
-                if self.inner_pid:
-                    sandbox.kill_all([self.inner_pid])
                 sandbox.kill_all(pids)
                 return
 

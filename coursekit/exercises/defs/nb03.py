@@ -74,43 +74,53 @@ class GradientExercise(FunctionExercise):
 
 
 # ---------------------------------------------------------------------------
-# 03.1 · Retropropagación de un producto (un nodo del autograd escalar)
+# 03.1 · Retropropagación de una división (un nodo del autograd escalar)
 # ---------------------------------------------------------------------------
 
-def mul_backward(a, b, grad_out):
-    """Gradientes de out = a * b: devuelve (grad_a, grad_b)."""
+def div_backward(a, b, grad_out):
+    """Gradientes de out = a / b: devuelve (grad_a, grad_b)."""
+    grad_a = grad_out / b
+    grad_b = -a * grad_out / b ** 2
+    return grad_a, grad_b
+
+
+def _div_sign(a, b, grad_out):
+    return grad_out / b, a * grad_out / b ** 2
+
+
+def _div_no_chain(a, b, grad_out):
+    return 1 / b + 0 * grad_out, -a / b ** 2 + 0 * grad_out
+
+
+def _div_forgot_a(a, b, grad_out):
+    return grad_out / b, -grad_out / b ** 2
+
+
+def _div_like_mul(a, b, grad_out):
     return b * grad_out, a * grad_out
 
 
-def _mul_swapped(a, b, grad_out):
-    return a * grad_out, b * grad_out
+def _div_cases(rng):
+    def away_from_zero(size=None):
+        return rng.choice([-1.0, 1.0], size=size) * rng.uniform(0.5, 3.0, size=size)
 
-
-def _mul_no_chain(a, b, grad_out):
-    return b + 0 * grad_out, a + 0 * grad_out
-
-
-def _mul_like_add(a, b, grad_out):
-    return grad_out + 0 * a, grad_out + 0 * b
-
-
-def _mul_cases(rng):
     return [
-        Case("números aleatorios", (float(rng.uniform(-3, 3)), float(rng.uniform(-3, 3)),
+        Case("números aleatorios", (float(rng.uniform(-3, 3)), float(away_from_zero()),
                                    float(rng.uniform(0.5, 2.0)))),
-        Case("arrays de 6 elementos", (rng.normal(size=6), rng.normal(size=6), rng.normal(size=6))),
+        Case("arrays de 6 elementos", (rng.normal(size=6), away_from_zero(6), rng.normal(size=6))),
         Case("a = 0", (0.0, 2.5, -1.5)),
         Case("grad_out = 1", (-1.25, 4.0, 1.0)),
     ]
 
 
 register(GradientExercise(
-    "03.1", "Retropropagación de un producto", "mul_backward",
-    reference=mul_backward, cases=_mul_cases, points=1, parts=("grad_a", "grad_b"),
+    "03.1", "Retropropagación de una división", "div_backward",
+    reference=div_backward, cases=_div_cases, points=1, parts=("grad_a", "grad_b"),
     mistakes=[
-        Mistake("ex.03.1.swapped", _mul_swapped),
-        Mistake("ex.03.1.no_chain", _mul_no_chain),
-        Mistake("ex.03.1.like_add", _mul_like_add),
+        Mistake("ex.03.1.sign", _div_sign),
+        Mistake("ex.03.1.no_chain", _div_no_chain),
+        Mistake("ex.03.1.forgot_a", _div_forgot_a),
+        Mistake("ex.03.1.like_mul", _div_like_mul),
     ],
     hints=["ex.03.1.hint1", "ex.03.1.hint2", "ex.03.1.hint3"],
 ))
@@ -169,128 +179,7 @@ register(GradientExercise(
 
 
 # ---------------------------------------------------------------------------
-# 03.3 · Retropropagación de ReLU
-# ---------------------------------------------------------------------------
-
-def relu_backward(dout, x):
-    """Gradiente de ReLU. dout, x: (n, h) -> dx: (n, h); en x = 0 la derivada vale 0."""
-    return dout * (x > 0)
-
-
-def _relu_passes_all(dout, x):
-    return dout.copy()
-
-
-def _relu_forgets_dout(dout, x):
-    return (x > 0).astype(float)
-
-
-def _relu_zero_as_positive(dout, x):
-    return dout * (x >= 0)
-
-
-def _relu_uses_value(dout, x):
-    return dout * np.maximum(0, x)
-
-
-def _relu_cases(rng):
-    x = rng.normal(size=(5, 4))
-    x[rng.integers(0, 5), rng.integers(0, 4)] = 0.0
-    dout = rng.normal(size=(5, 4))
-    x_zero = np.array([[0.0, 1.5, -2.0], [0.0, -0.5, 0.0]])
-    return [
-        Case("matriz aleatoria (5, 4)", (dout, x)),
-        Case("entradas exactamente 0", (np.array([[1.0, -2.0, 3.0], [0.5, 2.0, -1.0]]), x_zero)),
-        Case("todas las entradas negativas", (rng.normal(size=(3, 3)), -rng.uniform(0.1, 2.0, size=(3, 3)))),
-    ]
-
-
-register(GradientExercise(
-    "03.3", "Retropropagación de ReLU", "relu_backward",
-    reference=relu_backward, cases=_relu_cases, points=1,
-    mistakes=[
-        Mistake("ex.03.3.passes_all", _relu_passes_all),
-        Mistake("ex.03.3.forgets_dout", _relu_forgets_dout),
-        Mistake("ex.03.3.zero_as_positive", _relu_zero_as_positive),
-        Mistake("ex.03.3.uses_value", _relu_uses_value),
-    ],
-    hints=["ex.03.3.hint1", "ex.03.3.hint2", "ex.03.3.hint3"],
-))
-
-
-# ---------------------------------------------------------------------------
-# 03.4 · Softmax con entropía cruzada hacia atrás
-# ---------------------------------------------------------------------------
-
-def _softmax(Z, axis=1):
-    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
-    return E / E.sum(axis=axis, keepdims=True)
-
-
-def _one_hot(y, k):
-    Y = np.zeros((len(y), k))
-    Y[np.arange(len(y)), y] = 1.0
-    return Y
-
-
-def softmax_ce_backward(Z, y):
-    """Gradiente de la entropía cruzada media respecto a los logits. Z: (n, k), y: (n,) enteros -> dZ: (n, k)."""
-    n, k = Z.shape
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    P = E / E.sum(axis=1, keepdims=True)
-    Y = np.zeros((n, k))
-    Y[np.arange(n), y] = 1.0
-    return (P - Y) / n
-
-
-def _softmax_no_mean(Z, y):
-    return _softmax(Z) - _one_hot(y, Z.shape[1])
-
-
-def _softmax_no_onehot(Z, y):
-    return _softmax(Z) / len(Z)
-
-
-def _softmax_sign(Z, y):
-    return (_one_hot(y, Z.shape[1]) - _softmax(Z)) / len(Z)
-
-
-def _softmax_unstable(Z, y):
-    with np.errstate(all="ignore"):  # np.exp(1000) desborda: ese es justo el error
-        E = np.exp(Z)
-        return (E / E.sum(axis=1, keepdims=True) - _one_hot(y, Z.shape[1])) / len(Z)
-
-
-def _softmax_wrong_axis(Z, y):
-    return (_softmax(Z, axis=0) - _one_hot(y, Z.shape[1])) / len(Z)
-
-
-def _softmax_cases(rng):
-    n, k = 6, 4
-    big = rng.normal(size=(3, 3)) * 5 + np.array([[1000.0], [-800.0], [700.0]])
-    return [
-        Case("n=6, k=4 aleatorio", (rng.normal(size=(n, k)) * 2, rng.integers(0, k, size=n))),
-        Case("logits muy grandes (±1000)", (big, np.array([0, 2, 1]))),
-        Case("un solo ejemplo", (rng.normal(size=(1, 3)), np.array([2]))),
-    ]
-
-
-register(GradientExercise(
-    "03.4", "Softmax con entropía cruzada hacia atrás", "softmax_ce_backward",
-    reference=softmax_ce_backward, cases=_softmax_cases, points=2,
-    mistakes=[
-        Mistake("ex.03.4.no_mean", _softmax_no_mean),
-        Mistake("ex.03.4.no_onehot", _softmax_no_onehot),
-        Mistake("ex.03.4.sign", _softmax_sign),
-        Mistake("ex.03.4.unstable", _softmax_unstable),
-        Mistake("ex.03.4.wrong_axis", _softmax_wrong_axis),
-    ],
-    hints=["ex.03.4.hint1", "ex.03.4.hint2", "ex.03.4.hint3"],
-))
-
-
-# ---------------------------------------------------------------------------
-# 03.5 · Gradiente numérico centrado
+# 03.3 · Gradiente numérico centrado
 # ---------------------------------------------------------------------------
 # The grader only sends plain data to the learner's code, never a function. So
 # the notebook's (locked) check cell wraps the learner's generic
@@ -356,7 +245,6 @@ def on_test(gradient_fn):
     def numerical_gradient_on_test(x, A, c, h=1e-5):
         return gradient_fn(lambda v: _test_function(v, A, c), x, h)
 
-    numerical_gradient_on_test.__name__ = "numerical_gradient_on_test"
     return numerical_gradient_on_test
 
 
@@ -373,12 +261,133 @@ def _numgrad_cases(rng):
 
 
 register(GradientExercise(
-    "03.5", "Gradiente numérico centrado", "numerical_gradient_on_test",
+    "03.3", "Gradiente numérico centrado", "numerical_gradient_on_test",
     reference=on_test(numerical_gradient), cases=_numgrad_cases, points=2, rtol=1e-6, atol=1e-7,
     mistakes=[
-        Mistake("ex.03.5.forward", on_test(_numgrad_forward)),
-        Mistake("ex.03.5.divide_by_h", on_test(_numgrad_divide_by_h)),
-        Mistake("ex.03.5.not_restored", on_test(_numgrad_not_restored)),
+        Mistake("ex.03.3.forward", on_test(_numgrad_forward)),
+        Mistake("ex.03.3.divide_by_h", on_test(_numgrad_divide_by_h)),
+        Mistake("ex.03.3.not_restored", on_test(_numgrad_not_restored)),
+    ],
+    hints=["ex.03.3.hint1", "ex.03.3.hint2", "ex.03.3.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 03.4 · Paso hacia atrás de softmax con entropía cruzada
+# ---------------------------------------------------------------------------
+
+def _softmax(Z, axis=1):
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return E / E.sum(axis=axis, keepdims=True)
+
+
+def _one_hot(y, k):
+    Y = np.zeros((len(y), k))
+    Y[np.arange(len(y)), y] = 1.0
+    return Y
+
+
+def softmax_ce_backward(Z, y):
+    """Gradiente de la entropía cruzada media respecto a los logits. Z: (n, k), y: (n,) enteros -> dZ: (n, k)."""
+    n, k = Z.shape
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P = E / E.sum(axis=1, keepdims=True)
+    Y = np.zeros((n, k))
+    Y[np.arange(n), y] = 1.0
+    return (P - Y) / n
+
+
+def _softmax_no_mean(Z, y):
+    return _softmax(Z) - _one_hot(y, Z.shape[1])
+
+
+def _softmax_no_onehot(Z, y):
+    return _softmax(Z) / len(Z)
+
+
+def _softmax_sign(Z, y):
+    return (_one_hot(y, Z.shape[1]) - _softmax(Z)) / len(Z)
+
+
+def _softmax_unstable(Z, y):
+    with np.errstate(all="ignore"):  # np.exp(1000) desborda: ese es justo el error
+        E = np.exp(Z)
+        return (E / E.sum(axis=1, keepdims=True) - _one_hot(y, Z.shape[1])) / len(Z)
+
+
+def _softmax_wrong_axis(Z, y):
+    return (_softmax(Z, axis=0) - _one_hot(y, Z.shape[1])) / len(Z)
+
+
+def _softmax_cases(rng):
+    n, k = 6, 4
+    big = rng.normal(size=(3, 3)) * 5 + np.array([[1000.0], [-800.0], [700.0]])
+    return [
+        Case("n=6, k=4 aleatorio", (rng.normal(size=(n, k)) * 2, rng.integers(0, k, size=n))),
+        Case("logits muy grandes (±1000)", (big, np.array([0, 2, 1]))),
+        Case("un solo ejemplo", (rng.normal(size=(1, 3)), np.array([2]))),
+    ]
+
+
+register(GradientExercise(
+    "03.4", "Paso hacia atrás de softmax con entropía cruzada", "softmax_ce_backward",
+    reference=softmax_ce_backward, cases=_softmax_cases, points=2,
+    mistakes=[
+        Mistake("ex.03.4.no_mean", _softmax_no_mean),
+        Mistake("ex.03.4.no_onehot", _softmax_no_onehot),
+        Mistake("ex.03.4.sign", _softmax_sign),
+        Mistake("ex.03.4.unstable", _softmax_unstable),
+        Mistake("ex.03.4.wrong_axis", _softmax_wrong_axis),
+    ],
+    hints=["ex.03.4.hint1", "ex.03.4.hint2", "ex.03.4.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 03.5 · Retropropagación de ReLU
+# ---------------------------------------------------------------------------
+
+def relu_backward(dout, x):
+    """Gradiente de ReLU. dout, x: (n, h) -> dx: (n, h); en x = 0 la derivada vale 0."""
+    return dout * (x > 0)
+
+
+def _relu_passes_all(dout, x):
+    return dout.copy()
+
+
+def _relu_forgets_dout(dout, x):
+    return (x > 0).astype(float)
+
+
+def _relu_zero_as_positive(dout, x):
+    return dout * (x >= 0)
+
+
+def _relu_uses_value(dout, x):
+    return dout * np.maximum(0, x)
+
+
+def _relu_cases(rng):
+    x = rng.normal(size=(5, 4))
+    x[rng.integers(0, 5), rng.integers(0, 4)] = 0.0
+    dout = rng.normal(size=(5, 4))
+    x_zero = np.array([[0.0, 1.5, -2.0], [0.0, -0.5, 0.0]])
+    return [
+        Case("matriz aleatoria (5, 4)", (dout, x)),
+        Case("entradas exactamente 0", (np.array([[1.0, -2.0, 3.0], [0.5, 2.0, -1.0]]), x_zero)),
+        Case("todas las entradas negativas", (rng.normal(size=(3, 3)), -rng.uniform(0.1, 2.0, size=(3, 3)))),
+    ]
+
+
+register(GradientExercise(
+    "03.5", "Retropropagación de ReLU", "relu_backward",
+    reference=relu_backward, cases=_relu_cases, points=1,
+    mistakes=[
+        Mistake("ex.03.5.passes_all", _relu_passes_all),
+        Mistake("ex.03.5.forgets_dout", _relu_forgets_dout),
+        Mistake("ex.03.5.zero_as_positive", _relu_zero_as_positive),
+        Mistake("ex.03.5.uses_value", _relu_uses_value),
     ],
     hints=["ex.03.5.hint1", "ex.03.5.hint2", "ex.03.5.hint3"],
 ))
@@ -401,19 +410,20 @@ def _relu_keeps_shape_wrong(dout, x):
 
 
 REFERENCE_SOLUTIONS = {
-    "03.1": mul_backward,
+    "03.1": div_backward,
     "03.2": linear_backward,
-    "03.3": relu_backward,
+    "03.3": on_test(numerical_gradient),
     "03.4": softmax_ce_backward,
-    "03.5": on_test(numerical_gradient),
+    "03.5": relu_backward,
 }
 
 WRONG_VARIANTS = {
     "03.1": [
-        (_mul_swapped, "ex.03.1.swapped"),
-        (_mul_no_chain, "ex.03.1.no_chain"),
-        (_mul_like_add, "ex.03.1.like_add"),
-        (lambda a, b, grad_out: b * grad_out, "ex.03.1.return"),
+        (_div_sign, "ex.03.1.sign"),
+        (_div_no_chain, "ex.03.1.no_chain"),
+        (_div_forgot_a, "ex.03.1.forgot_a"),
+        (_div_like_mul, "ex.03.1.like_mul"),
+        (lambda a, b, grad_out: grad_out / b, "ex.03.1.return"),
     ],
     "03.2": [
         (_linear_db_not_summed, "ex.03.2.db_not_summed"),
@@ -424,11 +434,10 @@ WRONG_VARIANTS = {
         (_linear_single, "ex.03.2.return"),
     ],
     "03.3": [
-        (_relu_passes_all, "ex.03.3.passes_all"),
-        (_relu_forgets_dout, "ex.03.3.forgets_dout"),
-        (_relu_zero_as_positive, "ex.03.3.zero_as_positive"),
-        (_relu_uses_value, "ex.03.3.uses_value"),
-        (_relu_keeps_shape_wrong, "cmp.shape"),
+        (on_test(_numgrad_forward), "ex.03.3.forward"),
+        (on_test(_numgrad_divide_by_h), "ex.03.3.divide_by_h"),
+        (on_test(_numgrad_not_restored), "ex.03.3.not_restored"),
+        (on_test(_numgrad_flat), "cmp.shape"),
     ],
     "03.4": [
         (_softmax_no_mean, "ex.03.4.no_mean"),
@@ -438,9 +447,10 @@ WRONG_VARIANTS = {
         (_softmax_wrong_axis, "ex.03.4.wrong_axis"),
     ],
     "03.5": [
-        (on_test(_numgrad_forward), "ex.03.5.forward"),
-        (on_test(_numgrad_divide_by_h), "ex.03.5.divide_by_h"),
-        (on_test(_numgrad_not_restored), "ex.03.5.not_restored"),
-        (on_test(_numgrad_flat), "cmp.shape"),
+        (_relu_passes_all, "ex.03.5.passes_all"),
+        (_relu_forgets_dout, "ex.03.5.forgets_dout"),
+        (_relu_zero_as_positive, "ex.03.5.zero_as_positive"),
+        (_relu_uses_value, "ex.03.5.uses_value"),
+        (_relu_keeps_shape_wrong, "cmp.shape"),
     ],
 }

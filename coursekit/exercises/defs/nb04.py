@@ -1,0 +1,538 @@
+"""Ejercicios del cuaderno 04 · Redes profundas (feedforward) con Keras y PyTorch.
+
+04.1 and 04.4 are plain functions on NumPy/Python data. 04.2 and 04.3 are build
+functions whose model is described as plain data (``describe_model``) and, for
+PyTorch, also run on inputs chosen here (``predict``). 04.5 trains a model on the
+sklearn digits and is judged on held-out images that only the checker knows.
+Keras and torch are imported only inside the functions that need them.
+"""
+
+import numpy as np
+
+from coursekit.exercises.core import (
+    Case, Failed, FunctionExercise, CustomExercise, LearnerError, Mistake, register, require,
+)
+from coursekit.exercises.model_checks import layers_of, require_accuracy, require_model
+from coursekit.messages import msg
+
+# ---------------------------------------------------------------------------
+# 04.1 · Contar los parámetros de una red densa
+# ---------------------------------------------------------------------------
+
+
+def count_dense_params(sizes):
+    """Número de parámetros de una red densa con tamaños de capa sizes = [entradas, ocultas..., salidas]."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def _count_no_bias(sizes):
+    return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def _count_bias_per_input(sizes):
+    return sum(n_in * n_out + n_in for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def _count_input_layer_bias(sizes):
+    return _count_no_bias(sizes) + sum(sizes)
+
+
+def _count_missing_output_layer(sizes):
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-2], sizes[1:-1]))
+
+
+def _count_cases(rng):
+    def random_sizes(n_layers):
+        return [int(v) for v in rng.integers(1, 300, size=n_layers)]
+
+    return [
+        Case("red del cuaderno [784, 128, 64, 10]", ([784, 128, 64, 10],)),
+        Case("una neurona con dos entradas [2, 1]", ([2, 1],)),
+        Case("regresión softmax [64, 10]", ([64, 10],)),
+        Case("tamaños aleatorios con 3 capas", (random_sizes(3),)),
+        Case("tamaños aleatorios con 6 capas", (random_sizes(6),)),
+        Case("lista de tupla (784, 256, 128, 64, 10)", ((784, 256, 128, 64, 10),)),
+    ]
+
+
+register(FunctionExercise(
+    "04.1", "Contar los parámetros de una red densa", "count_dense_params",
+    reference=count_dense_params, cases=_count_cases, points=1, rtol=0, atol=0,
+    mistakes=[
+        Mistake("ex.04.1.no_bias", _count_no_bias),
+        Mistake("ex.04.1.bias_per_input", _count_bias_per_input),
+        Mistake("ex.04.1.input_layer_bias", _count_input_layer_bias),
+        Mistake("ex.04.1.missing_output_layer", _count_missing_output_layer),
+    ],
+    hints=["ex.04.1.hint1", "ex.04.1.hint2", "ex.04.1.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 04.2 · Una red más profunda con Keras, para imágenes 28×28
+# ---------------------------------------------------------------------------
+# Input (28, 28) → Flatten → 256 (ReLU) → 128 (ReLU) → 64 (ReLU) → 10 (softmax)
+
+DEEP_SIZES = [784, 256, 128, 64, 10]
+DEEP_LAYER_PARAMS = [200_960, 32_896, 8_256, 650]
+DEEP_PARAMS = 242_762
+_ACTIVATION_KINDS = {"ReLU", "Activation", "Softmax", "LeakyReLU", "ELU", "PReLU"}
+
+
+def build_model():
+    """Red de Keras para imágenes (28, 28): Flatten → 256 → 128 → 64 (ReLU) → 10 (softmax)."""
+    import keras
+
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+
+
+def _keras_functional_version():
+    """Same network with the functional API (must also pass)."""
+    import keras
+
+    inputs = keras.Input(shape=(28, 28))
+    x = keras.layers.Flatten()(inputs)
+    for units in (256, 128, 64):
+        x = keras.layers.Dense(units, activation="relu")(x)
+    outputs = keras.layers.Dense(10, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+
+
+def _keras_layers(*layers, flatten=True, input_shape=(28, 28)):
+    import keras
+
+    head = [keras.Input(shape=input_shape)] if input_shape else []
+    if flatten:
+        head.append(keras.layers.Flatten())
+    return keras.Sequential(head + list(layers))
+
+
+def _keras_stack(hidden_activation=("relu", "relu", "relu"), out_units=10, out_activation="softmax",
+                 hidden=(256, 128, 64), **kwargs):
+    import keras
+
+    layers = [keras.layers.Dense(u, activation=a) for u, a in zip(hidden, hidden_activation)]
+    layers.append(keras.layers.Dense(out_units, activation=out_activation))
+    return _keras_layers(*layers, **kwargs)
+
+
+def _keras_no_input():
+    return _keras_stack(input_shape=None)
+
+
+def _keras_no_flatten():
+    return _keras_stack(flatten=False)
+
+
+def _keras_hidden_linear():
+    return _keras_stack(hidden_activation=("relu", None, "relu"))
+
+
+def _keras_output_one_unit():
+    return _keras_stack(out_units=1, out_activation="sigmoid")
+
+
+def _keras_output_relu():
+    return _keras_stack(out_activation="relu")
+
+
+def _keras_missing_layer():
+    return _keras_stack(hidden=(256, 64), hidden_activation=("relu", "relu"))
+
+
+def _keras_flat_input():
+    return _keras_stack(flatten=False, input_shape=(784,))
+
+
+def _describe(probe, *args):
+    """describe_model of the learner's build function, with clear messages for two classic errors."""
+    try:
+        return probe.inspect("describe_model", *args, call_args=())
+    except LearnerError as err:
+        if "isn't built" in err.error or "is not built" in err.error:
+            raise Failed(msg("ex.04.2.not_built"), mistake="ex.04.2.not_built") from None
+        if "cannot be multiplied" in err.error and "x28 and" in err.error:
+            raise Failed(msg("ex.04.3.no_flatten"), mistake="ex.04.3.no_flatten") from None
+        raise
+
+
+def _check_keras_model(probe, rng):
+    description = _describe(probe)
+    framework = description.get("framework")
+    require(framework != "torch", "ex.04.2.not_keras", mistake=True)
+    require(framework is not None, "model.not_a_model", type=description.get("type", "?"))
+    layers = layers_of(description)
+    kinds = [layer["kind"] for layer in layers]
+    separate = [kind for kind in kinds if kind in _ACTIVATION_KINDS]
+    require(not separate, "ex.04.2.separate_activation", mistake=True, kind=", ".join(separate))
+    if "Flatten" not in kinds:
+        wide = any(layer["output_shape"] is not None and len(layer["output_shape"]) > 2 for layer in layers)
+        require(not wide, "ex.04.2.no_flatten", mistake=True)
+        require(False, "ex.04.2.flat_input", mistake=True)
+    dense = [layer for layer in layers if layer["kind"] != "Flatten"]
+    require(len(dense) == 4, "model.layers_count", actual=len(dense), expected=4)
+    last = dense[-1]
+    units = None if not last.get("output_shape") else last["output_shape"][-1]
+    require(units == 10, "ex.04.2.output_units", mistake=True, units=units)
+    for index, layer in enumerate(dense[:-1], start=1):
+        require(layer["activation"] != "linear", "ex.04.2.hidden_linear", mistake=True, index=index)
+    require(last["activation"] == "softmax", "ex.04.2.output_softmax", mistake=True,
+            actual=last["activation"])
+    require_model(description, kinds=["Flatten"] + ["Dense"] * 4,
+                  layer_params=[0] + DEEP_LAYER_PARAMS,
+                  output_shapes=[(None, n) for n in DEEP_SIZES],
+                  activations=[None, "relu", "relu", "relu", "softmax"], params=DEEP_PARAMS)
+
+
+register(CustomExercise(
+    "04.2", "Una red más profunda con Keras", "build_model", _check_keras_model, points=2,
+    hints=["ex.04.2.hint1", "ex.04.2.hint2", "ex.04.2.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 04.3 · La misma red en PyTorch
+# ---------------------------------------------------------------------------
+
+def build_torch_net():
+    """Gemela de PyTorch de la red del ejercicio 04.2: (n, 28, 28) -> logits (n, 10)."""
+    from torch import nn
+
+    return nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(784, 256), nn.ReLU(),
+        nn.Linear(256, 128), nn.ReLU(),
+        nn.Linear(128, 64), nn.ReLU(),
+        nn.Linear(64, 10),
+    )
+
+
+def _torch_class_version():
+    """Same network as a subclass of nn.Module with torch.relu in forward (must also pass)."""
+    import torch
+    from torch import nn
+
+    class DeepNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(784, 256)
+            self.fc2 = nn.Linear(256, 128)
+            self.fc3 = nn.Linear(128, 64)
+            self.out = nn.Linear(64, 10)
+
+        def forward(self, x):
+            x = x.reshape(len(x), -1)
+            x = torch.relu(self.fc1(x))
+            x = torch.relu(self.fc2(x))
+            x = torch.relu(self.fc3(x))
+            return self.out(x)
+
+    return DeepNet()
+
+
+def _torch_stack(*layers, flatten=True):
+    from torch import nn
+
+    return nn.Sequential(*([nn.Flatten()] if flatten else []), *layers)
+
+
+def _torch_no_relu():
+    from torch import nn
+
+    return _torch_stack(nn.Linear(784, 256), nn.Linear(256, 128), nn.Linear(128, 64), nn.Linear(64, 10))
+
+
+def _torch_softmax_end():
+    from torch import nn
+
+    return _torch_stack(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                        nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10), nn.Softmax(dim=1))
+
+
+def _torch_shape_mismatch():
+    from torch import nn
+
+    return _torch_stack(nn.Linear(784, 256), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(),
+                        nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def _torch_no_flatten():
+    from torch import nn
+
+    return _torch_stack(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                        nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10), flatten=False)
+
+
+def _torch_sigmoid():
+    from torch import nn
+
+    return _torch_stack(nn.Linear(784, 256), nn.Sigmoid(), nn.Linear(256, 128), nn.Sigmoid(),
+                        nn.Linear(128, 64), nn.Sigmoid(), nn.Linear(64, 10))
+
+
+_TORCH_FREE_KINDS = {"ReLU", "Flatten", "Dropout", "Identity", "Unflatten"}
+_TORCH_SOFTMAX_KINDS = {"Softmax", "LogSoftmax"}
+
+
+def _check_torch_model(probe, rng):
+    description = _describe(probe, (28, 28))
+    framework = description.get("framework")
+    require(framework != "keras", "ex.04.3.not_torch", mistake=True)
+    require(framework is not None, "model.not_a_model", type=description.get("type", "?"))
+    leaves = description["layers"]
+    kinds = [layer["kind"] for layer in leaves]
+    require(not (set(kinds) & _TORCH_SOFTMAX_KINDS), "ex.04.3.softmax_end", mistake=True)
+    others = sorted(set(kinds) - _TORCH_FREE_KINDS - {"Linear"})
+    require(not others, "ex.04.3.not_relu", mistake=True, kind=", ".join(others))
+    linear = [layer for layer in leaves if layer["kind"] == "Linear"]
+    require(len(linear) == 4, "model.layers_count", actual=len(linear), expected=4)
+    for index, (layer, expected) in enumerate(zip(linear, DEEP_LAYER_PARAMS), start=1):
+        require(layer["params"] == expected, "model.layer_params", index=index, kind="Linear",
+                actual=layer["params"], expected=expected)
+    for index, (layer, units) in enumerate(zip(linear, DEEP_SIZES[1:]), start=1):
+        actual = None if layer["output_shape"] is None else tuple(layer["output_shape"])
+        require(actual == (None, units), "model.output_shape", index=index, kind="Linear",
+                actual=actual, expected=(None, units))
+    require(description["params"] == DEEP_PARAMS, "model.param_count",
+            actual=description["params"], expected=DEEP_PARAMS)
+    # Behaviour on inputs chosen here, in one call (each build draws new weights):
+    # row 0 is all zeros, then images x_1..x_k, then -x_1..-x_k.
+    k = 4
+    X = rng.uniform(0.0, 1.0, size=(k, 28, 28)).astype(np.float32)
+    batch = np.concatenate([np.zeros((1, 28, 28), np.float32), X, -X])
+    out = np.asarray(probe.inspect("predict", batch, call_args=()), dtype=float)
+    require(out.shape == (2 * k + 1, 10), "cmp.shape", actual=out.shape, expected=(2 * k + 1, 10))
+    require(np.all(np.isfinite(out)), "cmp.nan", count=int((~np.isfinite(out)).sum()), where="?")
+    probs = np.all((out >= 0) & (out <= 1)) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4)
+    log_probs = np.all(out <= 0) and np.allclose(np.exp(out).sum(axis=1), 1.0, atol=1e-4)
+    require(not (probs or log_probs), "ex.04.3.softmax_end", mistake=True)
+    residual = out[1:k + 1] + out[k + 1:] - 2 * out[0]
+    scale = 1.0 + np.abs(out).max()
+    require(np.abs(residual).max() > 1e-4 * scale, "ex.04.3.missing_relu", mistake=True)
+
+
+register(CustomExercise(
+    "04.3", "La misma red en PyTorch", "build_torch_net", _check_torch_model, points=2,
+    hints=["ex.04.3.hint1", "ex.04.3.hint2", "ex.04.3.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 04.4 · Exactitud a partir de las puntuaciones
+# ---------------------------------------------------------------------------
+
+def accuracy(scores, y):
+    """Fracción de aciertos. scores: (n, k) puntuaciones por clase, y: (n,) etiquetas enteras -> float."""
+    return float(np.mean(np.argmax(scores, axis=1) == y))
+
+
+def _acc_axis0(scores, y):
+    return float(np.mean(np.argmax(scores, axis=0) == y))
+
+
+def _acc_percent(scores, y):
+    return 100.0 * float(np.mean(np.argmax(scores, axis=1) == y))
+
+
+def _acc_count(scores, y):
+    return float(np.sum(np.argmax(scores, axis=1) == y))
+
+
+def _acc_max(scores, y):
+    return float(np.mean(np.max(scores, axis=1) == y))
+
+
+def _scores_with_accuracy(rng, n, k, target):
+    """Random scores (n, k) and labels (n,) where about ``target`` of the rows are right."""
+    scores = rng.normal(size=(n, k))
+    y = rng.integers(0, k, size=n)
+    right = rng.random(n) < target
+    best = np.argmax(scores, axis=1)
+    # Right rows: the label is the argmax; wrong rows: any other class.
+    shift = rng.integers(1, k, size=n)
+    y = np.where(right, best, (best + shift) % k)
+    return scores, y.astype(np.int64)
+
+
+def _square_case(rng, k=10):
+    """Square scores (k, k) where argmax over rows and over columns give different, non-zero accuracies.
+
+    Row i has its maximum at column p[i] (p a permutation), so a learner who takes
+    the argmax along axis 0 gets p⁻¹ and a value that differs from the right one.
+    """
+    for _ in range(100):
+        p = rng.permutation(k)
+        scores = rng.uniform(0.0, 1.0, size=(k, k))
+        scores[np.arange(k), p] += 2.0
+        right = rng.random(k) < 0.6
+        y = np.where(right, p, (p + rng.integers(1, k, size=k)) % k).astype(np.int64)
+        values = {accuracy(scores, y), _acc_axis0(scores, y), 0.0}
+        if len(values) == 3:
+            return scores, y
+    raise RuntimeError("no square case found")
+
+
+def _accuracy_cases(rng):
+    return [
+        Case("10 ejemplos y 10 clases (matriz cuadrada)", _square_case(rng)),
+        Case("50 ejemplos y 3 clases", _scores_with_accuracy(rng, 50, 3, 0.7)),
+        Case("probabilidades softmax, 200 ejemplos y 10 clases",
+             (lambda s, y: (np.exp(s) / np.exp(s).sum(axis=1, keepdims=True), y))(
+                 *_scores_with_accuracy(rng, 200, 10, 0.8))),
+        Case("todos aciertan", (np.eye(4) * 3.0 - 1.0, np.arange(4))),
+        Case("ninguno acierta", (np.eye(3), np.array([1, 2, 0]))),
+        Case("un solo ejemplo", (np.array([[0.1, 0.7, 0.2]]), np.array([1]))),
+    ]
+
+
+register(FunctionExercise(
+    "04.4", "Exactitud a partir de las puntuaciones", "accuracy",
+    reference=accuracy, cases=_accuracy_cases, points=1, rtol=1e-9, atol=1e-12,
+    mistakes=[
+        Mistake("ex.04.4.axis0", _acc_axis0),
+        Mistake("ex.04.4.percent", _acc_percent),
+        Mistake("ex.04.4.count", _acc_count),
+        Mistake("ex.04.4.max_not_argmax", _acc_max),
+    ],
+    hints=["ex.04.4.hint1", "ex.04.4.hint2", "ex.04.4.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 04.5 · Entrenar un clasificador de dígitos 8×8
+# ---------------------------------------------------------------------------
+
+HOLDOUT_THRESHOLD = 0.90
+
+
+def train_model(X_train, y_train):
+    """Entrena una red densa con X_train: (n, 64) en [0, 1] e y_train: (n,) enteros; devuelve el modelo."""
+    import torch
+    from torch import nn
+
+    X = torch.as_tensor(np.asarray(X_train), dtype=torch.float32)
+    y = torch.as_tensor(np.asarray(y_train), dtype=torch.long)
+    net = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-2)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in range(20):
+        perm = torch.randperm(len(X))
+        for start in range(0, len(X), 64):
+            idx = perm[start:start + 64]
+            optimizer.zero_grad()
+            loss = loss_fn(net(X[idx]), y[idx])
+            loss.backward()
+            optimizer.step()
+    return net
+
+
+def _train_untrained(X_train, y_train):
+    from torch import nn
+
+    return nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def _train_raises(X_train, y_train):
+    import torch
+
+    X = torch.as_tensor(np.asarray(X_train), dtype=torch.float32)
+    W = torch.zeros(784, 10)
+    return X @ W  # 64 columnas frente a 784 filas: error de formas
+
+
+def _train_returns_predictions(X_train, y_train):
+    return np.zeros((len(X_train), 10))
+
+
+def _holdout_split(rng):
+    """Stratified split of the sklearn digits: about 70 % to the learner, 30 % kept here."""
+    from coursekit.datasets import load_digits
+
+    X, y = load_digits(flat=True)
+    train_idx, hold_idx = [], []
+    for label in range(10):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        cut = int(round(0.3 * len(idx)))
+        hold_idx.append(idx[:cut])
+        train_idx.append(idx[cut:])
+    train_idx = rng.permutation(np.concatenate(train_idx))
+    hold_idx = np.concatenate(hold_idx)
+    return X[train_idx], y[train_idx], X[hold_idx], y[hold_idx]
+
+
+def _check_training(probe, rng):
+    X_train, y_train, X_hold, y_hold = _holdout_split(rng)
+    try:
+        out = probe.inspect("predict", X_hold, call_args=(X_train, y_train))
+    except LearnerError as err:
+        if "not callable" in err.error and "ndarray" in err.error:
+            raise Failed(msg("ex.04.5.not_a_model"), mistake="ex.04.5.not_a_model") from None
+        raise
+    out = np.asarray(out, dtype=float)
+    require(out.ndim == 2 and out.shape == (len(X_hold), 10), "ex.04.5.output_shape", mistake=True,
+            actual=tuple(out.shape), expected=(len(X_hold), 10))
+    require_accuracy(out, y_hold, HOLDOUT_THRESHOLD)
+
+
+register(CustomExercise(
+    "04.5", "Entrenar un clasificador de dígitos 8×8", "train_model", _check_training, points=3,
+    hints=["ex.04.5.hint1", "ex.04.5.hint2", "ex.04.5.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# Self-validation (tests/test_exercises.py)
+# ---------------------------------------------------------------------------
+
+REFERENCE_SOLUTIONS = {
+    "04.1": count_dense_params,
+    "04.2": build_model,
+    "04.3": build_torch_net,
+    "04.4": accuracy,
+    "04.5": train_model,
+}
+
+WRONG_VARIANTS = {
+    "04.1": [
+        (_count_no_bias, "ex.04.1.no_bias"),
+        (_count_bias_per_input, "ex.04.1.bias_per_input"),
+        (_count_input_layer_bias, "ex.04.1.input_layer_bias"),
+        (_count_missing_output_layer, "ex.04.1.missing_output_layer"),
+    ],
+    "04.2": [
+        (_keras_hidden_linear, "ex.04.2.hidden_linear"),
+        (_keras_output_one_unit, "ex.04.2.output_units"),
+        (_keras_output_relu, "ex.04.2.output_softmax"),
+        (_keras_no_input, "ex.04.2.not_built"),
+        (_keras_missing_layer, "model.layers_count"),
+        (_keras_no_flatten, "ex.04.2.no_flatten"),
+        (_keras_flat_input, "ex.04.2.flat_input"),
+        (build_torch_net, "ex.04.2.not_keras"),
+    ],
+    "04.3": [
+        (_torch_no_relu, "ex.04.3.missing_relu"),
+        (_torch_softmax_end, "ex.04.3.softmax_end"),
+        (_torch_shape_mismatch, "check.learner_error"),
+        (_torch_sigmoid, "ex.04.3.not_relu"),
+        (_torch_no_flatten, "ex.04.3.no_flatten"),
+        (build_model, "ex.04.3.not_torch"),
+    ],
+    "04.4": [
+        (_acc_axis0, "ex.04.4.axis0"),
+        (_acc_percent, "ex.04.4.percent"),
+        (_acc_count, "ex.04.4.count"),
+        (_acc_max, "ex.04.4.max_not_argmax"),
+    ],
+    "04.5": [
+        (_train_untrained, "train.accuracy_low"),
+        (_train_raises, "check.learner_error"),
+        (_train_returns_predictions, "ex.04.5.not_a_model"),
+    ],
+}

@@ -1,0 +1,1 @@
+"""Red-team submissions for the batch grader (one generator per attack)."""

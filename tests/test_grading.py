@@ -1,0 +1,142 @@
+"""Unit tests of the batch grader: wire format, notebook parsing, gradebook files, in-process API."""
+
+import io
+import json
+import os
+import struct
+
+import numpy as np
+import pytest
+
+from coursekit.grading import gradebook, protocol
+from coursekit.grading.notebook import Rejected, parse_notebook
+from coursekit.grading.runner import Batch, BatchConfig, find_submissions
+from coursekit.grading.session import Limits
+from tests.redteam import exercises_fixture  # noqa: F401  (registers 90.x)
+from tests.redteam.builders import ANSWER_OK, IMPORTS, SIGMOID_OK, cell, dumps, notebook
+from coursekit.exercises.core import REGISTRY
+
+
+# ---------------------------------------------------------------- protocol
+def _roundtrip(message):
+    r, w = os.pipe()
+    try:
+        protocol.write_message(w, message)
+        return protocol.Reader(r).read(timeout=5)
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_protocol_roundtrip_plain_data():
+    value = {"a": [1, 2.5, None, True, "ñ"], 3: (np.arange(6, dtype=np.int16).reshape(2, 3), 1 + 2j),
+             "f": np.array([np.nan, np.inf], dtype=np.float32), "s": np.array(["x", "yz"])}
+    out = _roundtrip({"v": value})["v"]
+    assert out["a"] == [1, 2.5, None, True, "ñ"]
+    arr, z = out[3]
+    assert arr.dtype == np.int16 and arr.shape == (2, 3) and z == 1 + 2j
+    assert np.isnan(out["f"][0]) and out["f"].dtype == np.float32
+    assert list(out["s"]) == ["x", "yz"]
+
+
+def _frame(body: bytes, blobs=()):
+    return struct.pack(">II", len(body), len(blobs)) + body + b"".join(struct.pack(">Q", len(b)) + b for b in blobs)
+
+
+def _decode_frame(data, **kw):
+    r, w = os.pipe()
+    os.write(w, data)
+    os.close(w)
+    try:
+        return protocol.Reader(r, **kw).read(timeout=5)
+    finally:
+        os.close(r)
+
+
+@pytest.mark.parametrize("body", [
+    b'{"ev": "reply"}',                      # plain JSON objects are never valid
+    b'{"$d": [["v", {"$x": 1}]]}',           # unknown marker
+    b'{"$d": [["v", {"$nd": 0}]]}',          # missing blob
+    b'[1, 2]',                               # not a dict
+    b'{"$d": [["v", "' + b"x" * 10 + b'"]]',  # truncated JSON
+])
+def test_protocol_rejects_malformed(body):
+    with pytest.raises(protocol.ProtocolError):
+        _decode_frame(_frame(body))
+
+
+def test_protocol_never_unpickles():
+    buf = io.BytesIO()
+    np.save(buf, np.array([object()], dtype=object), allow_pickle=True)
+    with pytest.raises(protocol.ProtocolError):
+        _decode_frame(_frame(b'{"$d": [["v", {"$nd": 0}]]}', [buf.getvalue()]))
+
+
+def test_protocol_size_cap_and_closed_channel():
+    with pytest.raises(protocol.ProtocolError):
+        _decode_frame(struct.pack(">II", 2**31, 0))
+    with pytest.raises(protocol.ChannelClosed):
+        _decode_frame(b"")
+
+
+# ---------------------------------------------------------------- notebook parsing
+def test_parse_rejects_damaged_files():
+    for data, key in [(b"", "empty"), (b"{not json", "bad_json"), (b"\xff\xfe\x00", "not_text"),
+                      (b'{"a": 1}', "not_notebook"), (b'{"nbformat": 9, "cells": []}', "version")]:
+        with pytest.raises(Rejected) as err:
+            parse_notebook(data)
+        assert err.value.key.endswith(key)
+    with pytest.raises(Rejected) as err:
+        parse_notebook(b"{}", max_bytes=10, size=11)
+    assert "máximo" in err.value.reason
+
+
+def test_parse_transforms_ipython_syntax_and_reads_metadata():
+    nb = notebook([cell("%matplotlib inline\n!pip install foo\nx = 1"), cell("%%time\ny = 2", "01.1"),
+                   cell("z = 3", "01.1")])
+    sub = parse_notebook(dumps(nb))
+    assert "get_ipython().run_line_magic('matplotlib', 'inline')" in sub.cells[0]["source"]
+    assert "get_ipython().system" in sub.cells[0]["source"]
+    assert sub.exercise_cells == {"01.1": 2}
+
+
+# ---------------------------------------------------------------- gradebook files
+def _record(student, total):
+    return {"student": student, "exercises": [{"id": "90.2", "score": total}], "total": total, "max": 1.0,
+            "status_label": "calificado", "reason": "=HYPERLINK(1)", "status": "graded"}
+
+
+def test_csv_has_bom_and_is_formula_safe():
+    ex = [REGISTRY["90.2"]]
+    data = gradebook.build_csv([_record("=cmd", 0.5)], ex)
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0] == "alumno,90.2,total,maximo,estado,motivo"
+    assert "'=cmd,0.5,0.5,1,calificado,'=HYPERLINK(1)" in text
+    semi = gradebook.build_csv([_record("ana", 0.5)], ex, separator=";").decode("utf-8-sig")
+    assert "ana;0,5;0,5;1;" in semi
+
+
+def test_atomic_write_and_safe_names(tmp_path):
+    gradebook.atomic_write(tmp_path / "a.json", b"1")
+    gradebook.atomic_write(tmp_path / "a.json", b"2")
+    assert (tmp_path / "a.json").read_bytes() == b"2"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+    assert gradebook.safe_name("ana") == "ana"
+    assert "/" not in gradebook.safe_name("../../etc/passwd") and gradebook.safe_name("a b") != gradebook.safe_name("a_b")
+
+
+# ---------------------------------------------------------------- in-process API
+def test_warnings_and_magics_never_cost_points(tmp_path):
+    folder = tmp_path / "entregas"
+    folder.mkdir()
+    noisy = cell("import sys, warnings\nwarnings.warn('viejo', DeprecationWarning)\n"
+                 "print('Error: esto es solo texto', file=sys.stderr)\n%matplotlib inline\n"
+                 "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()\n!echo hola")
+    nb = notebook([cell(IMPORTS), noisy, cell(SIGMOID_OK, "90.1"), cell("%%time\n" + ANSWER_OK, "90.2")])
+    (folder / "ana.ipynb").write_bytes(dumps(nb))
+    config = BatchConfig(exercises=[REGISTRY["90.1"], REGISTRY["90.2"]], limits=Limits(cell_timeout=60), procs=1)
+    records = Batch(config, tmp_path / "out").run(find_submissions(folder))
+    (record,) = records
+    assert record["total"] == 3 and record["status"] == "graded", record
+    assert record["output"]["stderr_bytes"] > 0  # the noise was there, and cost nothing
