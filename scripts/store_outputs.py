@@ -3,7 +3,8 @@
 Usage: .venv/bin/python scripts/store_outputs.py notebooks/01_neurona_artificial.ipynb [...]
 
 Cells whose first line is ``# NBVAL_CHECK_OUTPUT`` keep the outputs of a fresh
-fast-mode run; every other cell is stored without outputs or execution count.
+fast-mode run (numbered 1, 2, … as nbval needs an execution count); every other
+cell is stored without outputs or execution count.
 ``--strip`` only clears (no execution).
 """
 
@@ -28,20 +29,25 @@ def clean(nb, executed=None):
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    counter = 0
     for index, cell in enumerate(nb.cells):
         for key in VOLATILE_METADATA:
             cell.metadata.pop(key, None)
         if cell.cell_type != "code":
             continue
         cell.execution_count = None
-        if executed is not None and is_marked(cell):
+        if not is_marked(cell):
+            cell.outputs = []
+            continue
+        # nbval refuses a reference cell with outputs but no execution count.
+        counter += 1
+        cell.execution_count = counter
+        if executed is not None:
             outputs = executed.cells[index].outputs
             for output in outputs:
                 if "execution_count" in output:
-                    output["execution_count"] = None
+                    output["execution_count"] = counter
             cell.outputs = outputs
-        elif not (executed is None and is_marked(cell)):
-            cell.outputs = []
     return nb
 
 

@@ -372,12 +372,14 @@ def binary_cross_entropy(p, y, eps=1e-7):
 
 def _bce_no_clip(p, y, eps=1e-7):
     p, y = _flat(p), _flat(y)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 def _bce_clip_low_only(p, y, eps=1e-7):
     p, y = np.maximum(_flat(p), eps), _flat(y)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 def _bce_sign(p, y, eps=1e-7):
