@@ -1,7 +1,6 @@
 """Unit tests of the batch grader: wire format, notebook parsing, gradebook files, in-process API."""
 
 import io
-import json
 import os
 import struct
 
@@ -140,3 +139,15 @@ def test_warnings_and_magics_never_cost_points(tmp_path):
     (record,) = records
     assert record["total"] == 3 and record["status"] == "graded", record
     assert record["output"]["stderr_bytes"] > 0  # the noise was there, and cost nothing
+
+
+def test_without_isolation_still_grades(tmp_path):
+    """The fallback used without root (no namespaces, no uid switch) grades the same."""
+    folder = tmp_path / "entregas"
+    folder.mkdir()
+    nb = notebook([cell(IMPORTS), cell("import sys\nsys.exit(1)"), cell(SIGMOID_OK, "90.1"), cell(ANSWER_OK, "90.2")])
+    (folder / "ana.ipynb").write_bytes(dumps(nb))
+    config = BatchConfig(exercises=[REGISTRY["90.1"], REGISTRY["90.2"]], limits=Limits(cell_timeout=60), procs=1,
+                         isolate=False)
+    (record,) = Batch(config, tmp_path / "out").run(find_submissions(folder))
+    assert record["total"] == 3 and record["isolation"] == [], record

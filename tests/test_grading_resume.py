@@ -1,7 +1,6 @@
 """A batch killed with SIGKILL resumes without regrading finished submissions or duplicating rows."""
 
 import csv
-import os
 import signal
 import subprocess
 import sys

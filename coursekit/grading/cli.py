@@ -90,7 +90,11 @@ def hidden_paths(exercises, extra_files, folders) -> list:
         hide.add(str(path))
         if (path.parent / "__pycache__").is_dir():
             hide.add(str(path.parent / "__pycache__"))
-    hide |= {str(Path(f).resolve()) for f in folders}
+    needed = [Path(p).resolve() for p in sandbox.interpreter_paths()]
+    for folder in folders:  # never hide a folder that holds the interpreter or coursekit itself
+        folder = Path(folder).resolve()
+        if not any(folder == p or folder in p.parents for p in needed):
+            hide.add(str(folder))
     return sorted(hide)
 
 

@@ -16,7 +16,6 @@ arrays are read with ``np.load(..., allow_pickle=False)`` and must have a numeri
 
 import io
 import json
-import math
 import os
 import select
 import struct
@@ -221,8 +220,3 @@ class Reader:
             self._fill(size, deadline)
             blobs.append(self._take(size))
         return decode(body, blobs, self.max_elements)
-
-
-def finite_or_none(value):
-    """A float for reports: NaN/inf become None."""
-    return value if isinstance(value, (int, float)) and math.isfinite(value) else None

@@ -5,6 +5,7 @@ keep only the first bytes; a monitor thread sums the resident memory of all the
 worker's processes and kills them above the limit.
 """
 
+import json
 import os
 import secrets
 import signal
@@ -131,8 +132,6 @@ class WorkerSession:
         plan.update(parent=os.getpid(), req_fd=req_r, resp_fd=resp_w, memory_mb=limits.memory_mb + limits.address_space_headroom_mb, cpu_seconds=limits.cpu_seconds,
                     file_mb=limits.file_mb, tmp_mb=limits.tmp_mb, output_bytes=limits.output_bytes,
                     max_processes=limits.max_processes, max_message=limits.max_message_mb * 2**20)
-        import json
-
         workdir = plan.get("workdir") or "/tmp/entrega"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "coursekit.grading.worker", json.dumps(plan)],

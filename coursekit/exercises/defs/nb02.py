@@ -2,11 +2,13 @@
 
 02.1 mse              — error cuadrático medio, robusto a formas (n, 1) frente a (n,).
 02.2 mse_gradients    — gradientes (dw, db) de la MSE de la regresión lineal.
-02.3 gd_quadratic     — trayectoria del descenso del gradiente sobre una cuadrática.
+02.3 gd_quadratic     — descenso sobre una cuadrática con criterio de parada (trayectoria).
 02.4 minibatch_epoch  — una época de SGD con minilotes para la regresión lineal.
 02.5 binary_cross_entropy — entropía cruzada binaria con recorte de probabilidades.
 02.6 lr_critical      — tasa de aprendizaje a partir de la cual diverge el descenso.
 """
+
+import copy
 
 import numpy as np
 
@@ -25,13 +27,33 @@ from coursekit.messages import msg
 
 
 def _frozen(*arrays):
-    """Read-only copies: a learner's in-place update cannot change the checker's inputs."""
+    """Read-only copies, so that the reference and the known mistakes cannot change the inputs."""
     out = []
     for a in arrays:
         a = np.array(a, copy=True)
         a.flags.writeable = False
         out.append(a)
     return out
+
+
+class _CopyingProbe:
+    """Hands the learner copies of the inputs, as batch grading does: an in-place change stays theirs."""
+
+    def __init__(self, probe):
+        self._probe = probe
+
+    def call(self, *args, **kwargs):
+        return self._probe.call(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+
+    def __getattr__(self, name):
+        return getattr(self._probe, name)
+
+
+class _CopyingFunctionExercise(FunctionExercise):
+    """A FunctionExercise whose learner calls receive copies of the (read-only) case inputs."""
+
+    def checks(self, probe, rng):
+        super().checks(_CopyingProbe(probe), rng)
 
 
 def _flat(a):
@@ -45,7 +67,7 @@ def _check_pair(reference, cases, mistakes, names, not_pair_key):
         for case in cases(rng):
             with np.errstate(all="ignore"):
                 expected = reference(*case.args, **case.kwargs)
-            actual = probe.call(*case.args, **case.kwargs)
+            actual = _CopyingProbe(probe).call(*case.args, **case.kwargs)
             require(isinstance(actual, (tuple, list)) and len(actual) == 2, not_pair_key,
                     type=type(actual).__name__)
             results = [compare(a, e, rtol=1e-6, atol=1e-9) for a, e in zip(actual, expected)]
@@ -117,7 +139,7 @@ def _mse_cases(rng):
     ]
 
 
-register(FunctionExercise(
+register(_CopyingFunctionExercise(
     "02.1", "Error cuadrático medio", "mse", reference=mse, cases=_mse_cases, points=2,
     hints=["ex.02.1.hint1", "ex.02.1.hint2", "ex.02.1.hint3"],
     mistakes=[
@@ -200,72 +222,116 @@ register(CustomExercise(
 ))
 
 
-# ---------------------------------------------------------------- 02.3 · trayectoria sobre una cuadrática
+# ---------------------------------------------------------------- 02.3 · descenso con criterio de parada
 
-def gd_quadratic(A, c, x0, lr, num_steps):
-    """Descenso del gradiente en f(x) = ½ xᵀAx − cᵀx. A: (d, d), c: (d,), x0: (d,) -> (num_steps + 1, d)."""
+def gd_quadratic(A, c, x0, lr, tol, max_steps):
+    """Descenso en f(x) = ½ xᵀAx − cᵀx hasta que ‖∇f‖ < tol. A: (d, d), c: (d,), x0: (d,) -> (k + 1, d)."""
     A, c = np.asarray(A, float), _flat(c)
     x = _flat(x0).copy()
-    path = [x.copy()]
-    for _ in range(num_steps):
-        x = x - lr * (A @ x - c)
-        path.append(x.copy())
+    path = [x]
+    for _ in range(max_steps):
+        g = A @ x - c
+        if np.linalg.norm(g) < tol:
+            break
+        x = x - lr * g
+        path.append(x)
     return np.array(path)
 
 
-def _gd_missing_x0(A, c, x0, lr, num_steps):
-    return gd_quadratic(A, c, x0, lr, num_steps)[1:]
+def _gd_missing_x0(A, c, x0, lr, tol, max_steps):
+    return gd_quadratic(A, c, x0, lr, tol, max_steps)[1:]
 
 
-def _gd_sign(A, c, x0, lr, num_steps):
-    return gd_quadratic(A, c, x0, -lr, num_steps)
+def _gd_sign(A, c, x0, lr, tol, max_steps):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return gd_quadratic(A, c, x0, -lr, tol, max_steps)
 
 
-def _gd_aliasing(A, c, x0, lr, num_steps):
-    path = gd_quadratic(A, c, x0, lr, num_steps)
+def _gd_aliasing(A, c, x0, lr, tol, max_steps):
+    path = gd_quadratic(A, c, x0, lr, tol, max_steps)
     return np.repeat(path[-1:], len(path), axis=0)
 
 
-def _gd_stale_gradient(A, c, x0, lr, num_steps):
+def _gd_no_stop(A, c, x0, lr, tol, max_steps):
+    return gd_quadratic(A, c, x0, lr, -1.0, max_steps)
+
+
+def _gd_check_after(A, c, x0, lr, tol, max_steps):
+    A, c = np.asarray(A, float), _flat(c)
+    x = _flat(x0).copy()
+    path = [x]
+    for _ in range(max_steps):
+        x = x - lr * (A @ x - c)
+        path.append(x)
+        if np.linalg.norm(A @ x - c) < tol:
+            break
+    return np.array(path)
+
+
+def _gd_max_norm(A, c, x0, lr, tol, max_steps):
+    A, c = np.asarray(A, float), _flat(c)
+    x = _flat(x0).copy()
+    path = [x]
+    for _ in range(max_steps):
+        g = A @ x - c
+        if np.abs(g).max() < tol:
+            break
+        x = x - lr * g
+        path.append(x)
+    return np.array(path)
+
+
+def _gd_stale_gradient(A, c, x0, lr, tol, max_steps):
     x0 = _flat(x0)
     g0 = np.asarray(A, float) @ x0 - _flat(c)
-    return np.array([x0 - k * lr * g0 for k in range(num_steps + 1)])
+    steps = 0 if np.linalg.norm(g0) < tol else max_steps
+    return np.array([x0 - k * lr * g0 for k in range(steps + 1)])
 
 
-def _gd_double_A(A, c, x0, lr, num_steps):
-    return gd_quadratic(2 * np.asarray(A, float), c, x0, lr, num_steps)
+def _gd_double_A(A, c, x0, lr, tol, max_steps):
+    return gd_quadratic(2 * np.asarray(A, float), c, x0, lr, tol, max_steps)
 
 
-def _gd_plus_c(A, c, x0, lr, num_steps):
-    return gd_quadratic(A, -_flat(c), x0, lr, num_steps)
+def _gd_plus_c(A, c, x0, lr, tol, max_steps):
+    return gd_quadratic(A, -_flat(c), x0, lr, tol, max_steps)
 
 
-def _spd(rng, d):
-    Q = rng.normal(0, 1, (d, d))
-    return Q.T @ Q + np.eye(d)
+def _random_quadratic(rng, d):
+    """A simétrica con valores propios entre 1 y 5, c y x0 aleatorios, lr estable."""
+    Q, _ = np.linalg.qr(rng.normal(0, 1, (d, d)))
+    eigenvalues = rng.uniform(1, 5, d)
+    A = Q @ np.diag(eigenvalues) @ Q.T
+    A = (A + A.T) / 2
+    lr = float(rng.uniform(0.5, 1.5) / eigenvalues.max())
+    return A, rng.normal(0, 1, d), rng.normal(0, 3, d), lr
 
 
 def _gd_cases(rng):
     cases = []
     for label, d in (("cuadrática aleatoria en 2-D", 2), ("cuadrática aleatoria en 4-D", 4)):
-        A = _spd(rng, d)
-        lr = float(rng.uniform(0.3, 0.9) / np.linalg.eigvalsh(A).max())
-        c, x0 = rng.normal(0, 1, d), rng.normal(0, 3, d)
-        cases.append(Case(label, (*_frozen(A, c, x0), lr, int(rng.integers(3, 15)))))
+        A, c, x0, lr = _random_quadratic(rng, d)
+        tol = float(10 ** rng.uniform(-4, -2))
+        cases.append(Case(label, (*_frozen(A, c, x0), lr, tol, 1000)))
+    A, c, x0, lr = _random_quadratic(rng, 3)
+    cases.append(Case("se acaban los pasos (max_steps = 4)", (*_frozen(A, c, x0), lr, 1e-6, 4)))
+    A, c, _, lr = _random_quadratic(rng, 2)
+    cases.append(Case("x0 ya está en el mínimo", (*_frozen(A, c, np.linalg.solve(A, c)), lr, 1e-6, 50)))
     A = _frozen(np.diag([1.0, 4.0]))[0]
-    cases.append(Case("num_steps = 0", (A, *_frozen([1.0, -1.0], [2.0, 3.0]), 0.1, 0)))
-    cases.append(Case("x0 con números enteros", (A, *_frozen([0.0, 0.0], np.array([4, -2])), 0.2, 5)))
+    cases.append(Case("x0 con números enteros", (A, *_frozen([0.0, 0.0], np.array([4, -2])), 0.2, 1e-3, 100)))
     return cases
 
 
-register(FunctionExercise(
-    "02.3", "Trayectoria del descenso del gradiente", "gd_quadratic",
+register(_CopyingFunctionExercise(
+    "02.3", "Descenso con criterio de parada", "gd_quadratic",
     reference=gd_quadratic, cases=_gd_cases, points=2,
     hints=["ex.02.3.hint1", "ex.02.3.hint2", "ex.02.3.hint3"],
     mistakes=[
         Mistake("ex.02.3.missing_x0", _gd_missing_x0),
         Mistake("ex.02.3.sign", _gd_sign),
         Mistake("ex.02.3.aliasing", _gd_aliasing),
+        Mistake("ex.02.3.no_stop", _gd_no_stop),
+        Mistake("ex.02.3.check_after", _gd_check_after),
+        Mistake("ex.02.3.max_norm", _gd_max_norm),
         Mistake("ex.02.3.stale_gradient", _gd_stale_gradient),
         Mistake("ex.02.3.double_A", _gd_double_A),
         Mistake("ex.02.3.plus_c", _gd_plus_c),
@@ -407,7 +473,7 @@ def _bce_cases(rng):
     ]
 
 
-register(FunctionExercise(
+register(_CopyingFunctionExercise(
     "02.5", "Entropía cruzada binaria", "binary_cross_entropy",
     reference=binary_cross_entropy, cases=_bce_cases, points=2,
     hints=["ex.02.5.hint1", "ex.02.5.hint2", "ex.02.5.hint3"],
@@ -472,6 +538,8 @@ WRONG_VARIANTS = {
         (_gd_missing_x0, "ex.02.3.missing_x0"),
         (_gd_sign, "ex.02.3.sign"),
         (_gd_aliasing, "ex.02.3.aliasing"),
+        (_gd_no_stop, "ex.02.3.no_stop"),
+        (_gd_check_after, "ex.02.3.check_after"),
         (_gd_stale_gradient, "ex.02.3.stale_gradient"),
     ],
     "02.4": [
