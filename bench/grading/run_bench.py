@@ -317,6 +317,20 @@ def write_results(path, rows, notes, spawn, args):
                      f"{overhead:+.2f} s por entrega (negativo: más rápido, no arranca un kernel de Jupyter); "
                      f"notas de coursekit distintas de las esperadas: {r['ours_wrong']}.")
     lines += [f"- {note}" for note in notes]
+    ratios = [r["ours_rate"] / r["nbg_rate"] for r in rows if r.get("nbg_rate")]
+    if ratios:
+        met = all(x >= 5 for x in ratios)
+        lines += ["", "## Análisis", "",
+                  f"Objetivo «al menos 5 veces el rendimiento de nbgrader»: {'cumplido' if met else 'NO cumplido'} "
+                  f"({', '.join(f'{x:.1f}×' for x in ratios)}). Las dos herramientas ejecutan el mismo cuaderno; "
+                  "coursekit se ahorra el kernel de Jupyter, la base de datos y la conversión de nbgrader, y usa los "
+                  f"{args.procesos} núcleos. El límite lo pone el trabajo del propio cuaderno: con 1 proceso coursekit "
+                  "tarda casi lo mismo que ejecutar el cuaderno con nbclient, así que en una máquina de "
+                  f"{args.procesos} núcleos la ganancia frente a nbgrader (secuencial) es como mucho "
+                  f"{args.procesos} × (tiempo de nbgrader por entrega / tiempo del propio cuaderno). Para pasar de ahí habría que no "
+                  "pagar la importación de NumPy/Matplotlib/TensorFlow en cada entrega (un proceso «zigoto» "
+                  "precargado del que se hace fork; TensorFlow no sobrevive a fork, así que no ayudaría con Keras) "
+                  "o más núcleos: con `--procesos N` la velocidad crece casi linealmente hasta el número de núcleos."]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
