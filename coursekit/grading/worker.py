@@ -255,7 +255,16 @@ def _move_fd(fd):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    plan = json.loads(argv[0])
+    run(json.loads(argv[0]))
+
+
+def run(plan):
+    """Isolate this process (see ``sandbox``), then serve the grader; never returns.
+
+    Used by a fresh ``python -m coursekit.grading.worker`` and by each child the zygote
+    forks (``coursekit.grading.zygote``): the same steps, in the same order, before any
+    learner code runs.
+    """
     req_fd, resp_fd = _move_fd(plan["req_fd"]), _move_fd(plan["resp_fd"])
     sandbox._prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader died: stop at once
     if plan.get("parent") and os.getppid() != plan["parent"]:
