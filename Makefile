@@ -10,6 +10,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
 PORT ?= 8888
+# Jupyter refuses to run as root (containers, CI) unless told explicitly.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test bench ediciones entorno env clean
 
@@ -17,7 +19,7 @@ env:
 	@./scripts/bootstrap.sh
 
 lab: env
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: env
 	./scripts/test.sh $(PYTEST_ARGS)

@@ -19,7 +19,7 @@ from coursekit import editions
 from coursekit.editions import EditionError, build_editions, build_solutions, build_student
 
 ROOT = Path(__file__).resolve().parents[1]
-NAME = "01_prueba.ipynb"
+NAME = "89_prueba.ipynb"
 IMPORTS = "from coursekit.exercises import check, pendiente"
 
 
@@ -38,7 +38,7 @@ def grader(grade_id, *, solution=False, grade=False, points=None):
     return meta
 
 
-def solution_cell(source, exercise_id="01.1", grade_id=None, cell_type="code"):
+def solution_cell(source, exercise_id="89.1", grade_id=None, cell_type="code"):
     metadata = {
         "nbgrader": grader(grade_id or "ex" + exercise_id.replace(".", "_"), solution=True),
         "coursekit": {"exercise": exercise_id},
@@ -48,7 +48,7 @@ def solution_cell(source, exercise_id="01.1", grade_id=None, cell_type="code"):
     return v4.new_code_cell(source, metadata=metadata)
 
 
-def check_cell(exercise_id="01.1", source=None):
+def check_cell(exercise_id="89.1", source=None):
     return v4.new_code_cell(
         source or f'check("{exercise_id}", double)',
         metadata={"nbgrader": grader("ex" + exercise_id.replace(".", "_") + "_check", grade=True, points=2),
@@ -91,7 +91,7 @@ def test_student_stub_keeps_the_markers_indentation():
     nb = notebook(solution_cell(DOUBLE), check_cell())
     student = build_student(nb, NAME)
     assert student.cells[2].source == (
-        'def double(x):\n    # TU CÓDIGO AQUÍ\n    pendiente("01.1")\n'
+        'def double(x):\n    # TU CÓDIGO AQUÍ\n    pendiente("89.1")\n'
     )
     assert build_solutions(nb, NAME).cells[2].source == "def double(x):\n    y = 2 * x\n    return y\n"
     compile(student.cells[2].source, "stub", "exec")  # the stub is valid Python
@@ -101,20 +101,20 @@ def test_several_regions_top_level_and_tabs():
     source = "import numpy as np\n### BEGIN SOLUTION\nw = np.ones(3)\n### END SOLUTION\nb = 0\n\t# BEGIN SOLUTION\n\tz = 1\n\t# END SOLUTION"
     student = build_student(notebook(solution_cell(source)), NAME)
     assert student.cells[2].source == (
-        'import numpy as np\n# TU CÓDIGO AQUÍ\npendiente("01.1")\nb = 0\n\t# TU CÓDIGO AQUÍ\n\tpendiente("01.1")'
+        'import numpy as np\n# TU CÓDIGO AQUÍ\npendiente("89.1")\nb = 0\n\t# TU CÓDIGO AQUÍ\n\tpendiente("89.1")'
     )
 
 
 def test_hidden_tests_removed_for_learners_and_kept_in_solutions():
-    check = check_cell(source='check("01.1", double)\n### BEGIN HIDDEN TESTS\nassert double(2) == 4\n### END HIDDEN TESTS\n')
+    check = check_cell(source='check("89.1", double)\n### BEGIN HIDDEN TESTS\nassert double(2) == 4\n### END HIDDEN TESTS\n')
     nb = notebook(solution_cell(DOUBLE), check)
-    assert build_student(nb, NAME).cells[3].source == 'check("01.1", double)\n'
+    assert build_student(nb, NAME).cells[3].source == 'check("89.1", double)\n'
     assert build_solutions(nb, NAME).cells[3].source == check.source
 
 
 def test_markdown_answer_becomes_a_prompt():
     answer = solution_cell("**Respuesta:**\n\n### BEGIN SOLUTION\nLa sigmoide satura para |z| grande.\n### END SOLUTION\n",
-                           exercise_id="01.2", cell_type="markdown")
+                           exercise_id="89.2", cell_type="markdown")
     nb = notebook(answer)
     assert build_student(nb, NAME).cells[2].source == "**Respuesta:**\n\n*Escribe aquí tu respuesta.*\n"
     assert build_solutions(nb, NAME).cells[2].source == "**Respuesta:**\n\nLa sigmoide satura para |z| grande.\n"
@@ -142,24 +142,24 @@ def test_outputs_cleared_metadata_kept_input_untouched():
 
 
 def test_build_editions_writes_both_editions_deterministically(tmp_path):
-    second = notebook(solution_cell(DOUBLE.replace("double", "triple").replace("2 *", "3 *"), "02.1"),
-                      check_cell("02.1", 'check("02.1", triple)'))
-    source = course(tmp_path, (NAME, notebook(solution_cell(DOUBLE), check_cell())), ("02_otro.ipynb", second))
+    second = notebook(solution_cell(DOUBLE.replace("double", "triple").replace("2 *", "3 *"), "90.1"),
+                      check_cell("90.1", 'check("90.1", triple)'))
+    source = course(tmp_path, (NAME, notebook(solution_cell(DOUBLE), check_cell())), ("90_otro.ipynb", second))
     result = build_editions(source, tmp_path / "a")
     build_editions(source, tmp_path / "b")
     a, b = files_of(tmp_path / "a"), files_of(tmp_path / "b")
     assert a == b
     assert sorted(a) == [
-        "alumnado/01_prueba.ipynb", "alumnado/02_otro.ipynb", "alumnado/glosario.md",
-        "soluciones/01_prueba.ipynb", "soluciones/02_otro.ipynb", "soluciones/glosario.md",
+        "alumnado/89_prueba.ipynb", "alumnado/90_otro.ipynb", "alumnado/glosario.md",
+        "soluciones/89_prueba.ipynb", "soluciones/90_otro.ipynb", "soluciones/glosario.md",
     ]
     build_editions(source, tmp_path / "a")  # rebuilding in place changes nothing
     assert files_of(tmp_path / "a") == a
-    raw = a["alumnado/01_prueba.ipynb"].decode("utf-8")
+    raw = a["alumnado/89_prueba.ipynb"].decode("utf-8")
     assert raw.endswith("}\n") and json.dumps(json.loads(raw), sort_keys=True, indent=1, ensure_ascii=False) + "\n" == raw
-    assert 'pendiente(\\"01.1\\")' in raw and "TU CÓDIGO AQUÍ" in raw  # UTF-8, not \u escapes
-    assert result["notebooks"] == [NAME, "02_otro.ipynb"]
-    assert result["exercises"] == {NAME: ["01.1"], "02_otro.ipynb": ["02.1"]}
+    assert 'pendiente(\\"89.1\\")' in raw and "TU CÓDIGO AQUÍ" in raw  # UTF-8, not \u escapes
+    assert result["notebooks"] == [NAME, "90_otro.ipynb"]
+    assert result["exercises"] == {NAME: ["89.1"], "90_otro.ipynb": ["90.1"]}
     assert result["student"]["stubs"] == 2 and result["copied"] == ["glosario.md"]
 
 
@@ -189,41 +189,41 @@ def test_stale_notebooks_are_removed_from_the_output(tmp_path):
 
 # ---------------------------------------------------------------- malformed sources
 
-SOL = {"nbgrader": grader("ex01_1", solution=True), "coursekit": {"exercise": "01.1"}}
+SOL = {"nbgrader": grader("ex89_1", solution=True), "coursekit": {"exercise": "89.1"}}
 
 BAD = {
     "begin_without_end": ([v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n", metadata=SOL)],
-                          3, "01.1", "«### BEGIN SOLUTION» en la línea 2 no tiene su «### END SOLUTION»"),
+                          3, "89.1", "«### BEGIN SOLUTION» en la línea 2 no tiene su «### END SOLUTION»"),
     "end_without_begin": ([v4.new_code_cell("x = 1\n### END SOLUTION\n", metadata=SOL)],
-                          3, "01.1", "«### END SOLUTION» en la línea 2 no tiene antes su «### BEGIN SOLUTION»"),
+                          3, "89.1", "«### END SOLUTION» en la línea 2 no tiene antes su «### BEGIN SOLUTION»"),
     "nested_solution": ([v4.new_code_cell("### BEGIN SOLUTION\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n### END SOLUTION",
-                                          metadata=SOL)], 3, "01.1", "abierta en la línea 1"),
+                                          metadata=SOL)], 3, "89.1", "abierta en la línea 1"),
     "hidden_inside_solution": ([v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### BEGIN HIDDEN TESTS\nassert x\n"
                                                  "### END HIDDEN TESTS\n### END SOLUTION", metadata=SOL)],
-                               3, "01.1", "«### BEGIN HIDDEN TESTS» en la línea 3 está dentro de la región «### BEGIN SOLUTION»"),
+                               3, "89.1", "«### BEGIN HIDDEN TESTS» en la línea 3 está dentro de la región «### BEGIN SOLUTION»"),
     "crossed_end": ([v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END HIDDEN TESTS", metadata=SOL)],
-                    3, "01.1", "no puede cerrar la región «### BEGIN SOLUTION»"),
+                    3, "89.1", "no puede cerrar la región «### BEGIN SOLUTION»"),
     "misspelt_marker": ([v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END  SOLUTION", metadata=SOL)],
-                        3, "01.1", "la línea 3 («### END  SOLUTION») parece un marcador"),
+                        3, "89.1", "la línea 3 («### END  SOLUTION») parece un marcador"),
     "region_without_metadata": ([v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")],
                                 3, None, "falta nbgrader.solution = true"),
     "region_without_exercise_id": ([v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
-                                                     metadata={"nbgrader": grader("ex01_1", solution=True)})],
+                                                     metadata={"nbgrader": grader("ex89_1", solution=True)})],
                                    3, None, "falta coursekit.exercise"),
     "region_without_solution_flag": ([v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
-                                                       metadata={"coursekit": {"exercise": "01.1"}})],
-                                     3, "01.1", "falta nbgrader.solution = true"),
+                                                       metadata={"coursekit": {"exercise": "89.1"}})],
+                                     3, "89.1", "falta nbgrader.solution = true"),
     "solution_cell_without_region": ([v4.new_code_cell("x = 1", metadata=SOL)],
-                                     3, "01.1", "la solución entera llegaría al alumnado"),
-    "duplicate_exercise_id": ([solution_cell(DOUBLE, "01.1", "ex_a"), solution_cell(DOUBLE, "01.1", "ex_b")],
-                              4, "01.1", "el ejercicio 01.1 ya tiene otra celda de solución (celda 3)"),
-    "duplicate_grade_id": ([solution_cell(DOUBLE, "01.1", "ex_a"), solution_cell(DOUBLE, "01.2", "ex_a")],
-                           4, "01.2", "el grade_id «ex_a» de nbgrader ya lo usa la celda 3"),
-    "check_without_solution": ([solution_cell(DOUBLE), check_cell("01.1"), check_cell("01.5")],
-                               5, "01.5", "la comprobación del ejercicio 01.5 no tiene celda de solución"),
+                                     3, "89.1", "la solución entera llegaría al alumnado"),
+    "duplicate_exercise_id": ([solution_cell(DOUBLE, "89.1", "ex_a"), solution_cell(DOUBLE, "89.1", "ex_b")],
+                              4, "89.1", "el ejercicio 89.1 ya tiene otra celda de solución (celda 3)"),
+    "duplicate_grade_id": ([solution_cell(DOUBLE, "89.1", "ex_a"), solution_cell(DOUBLE, "89.2", "ex_a")],
+                           4, "89.2", "el grade_id «ex_a» de nbgrader ya lo usa la celda 3"),
+    "check_without_solution": ([solution_cell(DOUBLE), check_cell("89.1"), check_cell("89.5")],
+                               5, "89.5", "la comprobación del ejercicio 89.5 no tiene celda de solución"),
     "hidden_tests_outside_graded_cell": ([v4.new_code_cell("### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS")],
                                          3, None, "tiene pruebas ocultas pero no es una celda calificada"),
-    "exercise_of_another_notebook": ([solution_cell(DOUBLE, "02.1")], 3, "02.1", "debería empezar por «01.»"),
+    "exercise_of_another_notebook": ([solution_cell(DOUBLE, "90.1")], 3, "90.1", "debería empezar por «89.»"),
 }
 
 
@@ -244,7 +244,7 @@ def test_malformed_source_is_refused_naming_notebook_and_cell(case):
 def test_notebook_that_never_imports_pendiente_is_refused():
     nb = notebook(solution_cell(DOUBLE))
     nb.cells[1].source = "from coursekit.exercises import check"
-    with pytest.raises(EditionError, match=r"01_prueba.ipynb, celda 3 \(ejercicio 01.1\): .*importa") as info:
+    with pytest.raises(EditionError, match=r"89_prueba.ipynb, celda 3 \(ejercicio 89.1\): .*importa") as info:
         build_student(nb, NAME)
     assert "from coursekit.exercises import check, pendiente" in str(info.value)
     nb.cells[1].source = "%matplotlib inline\nimport os\nfrom coursekit.exercises import *"
@@ -253,9 +253,9 @@ def test_notebook_that_never_imports_pendiente_is_refused():
 
 def test_nothing_is_written_when_any_notebook_is_invalid(tmp_path):
     broken = notebook(v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n", metadata=SOL))
-    broken.cells[2].metadata["coursekit"] = {"exercise": "02.1"}
+    broken.cells[2].metadata["coursekit"] = {"exercise": "90.1"}
     source = course(tmp_path, (NAME, notebook(solution_cell(DOUBLE))), ("02_roto.ipynb", broken))
-    with pytest.raises(EditionError, match=r"02_roto.ipynb, celda 3 \(ejercicio 02.1\)"):
+    with pytest.raises(EditionError, match=r"02_roto.ipynb, celda 3 \(ejercicio 90.1\)"):
         build_editions(source, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -289,7 +289,7 @@ def test_cli_error_goes_to_stderr(tmp_path, capsys):
     assert main(["ediciones", "--origen", str(source), "--destino", str(tmp_path / "out")]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "no se ha escrito nada" in captured.err and f"{NAME}, celda 3 (ejercicio 01.1)" in captured.err
+    assert "no se ha escrito nada" in captured.err and f"{NAME}, celda 3 (ejercicio 89.1)" in captured.err
     assert main(["ediciones", "--origen", str(tmp_path / "no_existe"), "--destino", str(tmp_path / "out")]) == 1
     assert "No existe la carpeta de origen" in capsys.readouterr().err
 
@@ -321,27 +321,27 @@ def test_student_edition_runs_and_only_pending_exercises_fail(tmp_path):
     """What a learner sees when running the student edition without solving anything.
 
     * The exercise cell defining ``double`` runs fine: the stub is inside the function.
-    * ``check("01.1", double)`` shows the Spanish «pendiente» report (no error).
+    * ``check("89.1", double)`` shows the Spanish «pendiente» report (no error).
     * A later cell that *uses* the unsolved function (``double(5)``) stops with the
-      same ``ExercisePending`` naming exercise 01.1 («El ejercicio 01.1 está pendiente…»).
-    * A top-level stub (exercise 01.2, a value) raises ``ExercisePending`` right away.
+      same ``ExercisePending`` naming exercise 89.1 («El ejercicio 89.1 está pendiente…»).
+    * A top-level stub (exercise 89.2, a value) raises ``ExercisePending`` right away.
     * Cells that do not depend on an exercise run normally.
     """
     setup = v4.new_code_cell(
         "from coursekit.exercises.core import Case, FunctionExercise, register\n"
-        "register(FunctionExercise('01.1', 'Doble', 'double', reference=lambda x: 2 * x,\n"
+        "register(FunctionExercise('89.1', 'Doble', 'double', reference=lambda x: 2 * x,\n"
         "                          cases=lambda rng: [Case('x = 3', (3,)), Case('x = -1', (-1,))]))")
-    check = check_cell(source='check("01.1", double)\n### BEGIN HIDDEN TESTS\nassert double(2) == 4\n### END HIDDEN TESTS')
-    value = solution_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", "01.2")
+    check = check_cell(source='check("89.1", double)\n### BEGIN HIDDEN TESTS\nassert double(2) == 4\n### END HIDDEN TESTS')
+    value = solution_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", "89.2")
     nb = notebook(setup, solution_cell(DOUBLE), check, v4.new_code_cell("double(5)"), value,
                   v4.new_code_cell("print('sigue')"))
 
     student = execute(build_student(nb, NAME), tmp_path)
     errors = {i + 1: o for i, c in enumerate(student.cells) for o in c.get("outputs", []) if o.output_type == "error"}
     assert {n: e.ename for n, e in errors.items()} == {6: "ExercisePending", 7: "ExercisePending"}
-    assert "El ejercicio 01.1 está pendiente" in errors[6].evalue
-    assert "El ejercicio 01.2 está pendiente" in errors[7].evalue
-    assert "pendiente" in text_of(student.cells[4]) and "Ejercicio 01.1" in text_of(student.cells[4])
+    assert "El ejercicio 89.1 está pendiente" in errors[6].evalue
+    assert "El ejercicio 89.2 está pendiente" in errors[7].evalue
+    assert "pendiente" in text_of(student.cells[4]) and "Ejercicio 89.1" in text_of(student.cells[4])
     assert text_of(student.cells[7]).strip() == "sigue"
 
     solutions = execute(build_solutions(nb, NAME), tmp_path)

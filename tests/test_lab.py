@@ -1,6 +1,7 @@
 """The README's lab command serves JupyterLab with the course notebooks listed."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -31,9 +32,10 @@ def test_jupyterlab_serves_the_course(tmp_path):
     token = "prueba-curso"
     proc = subprocess.Popen(
         [str(JUPYTER), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", "--notebook-dir=notebooks"],
+         f"--IdentityProvider.token={token}", "--notebook-dir=notebooks"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)},
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)},
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -33,6 +33,10 @@ def run_check(exercise_id: str, obj=_MISSING, rng=None) -> Verdict:
         verdict = Verdict(exercise_id, "?", 0.0, "internal")
         verdict.lines.append(msg("check.unknown_exercise", id=exercise_id, known=known))
         return verdict
+    except Exception as err:  # broken definitions: never a raw traceback in the notebook
+        verdict = Verdict(exercise_id, "?", 0.0, "internal")
+        verdict.lines.append(msg("check.internal_error", id=exercise_id, error=f"{type(err).__name__}: {err}"))
+        return verdict
     if obj is _MISSING:
         namespace = _user_namespace()
         if exercise.target not in namespace:

@@ -42,6 +42,7 @@ def add_arguments(parser):
                         help=msg("grading.cli.max_size", default=d.max_notebook_mb))
     parser.add_argument("--separador", choices=[",", ";"], default=",", help=msg("grading.cli.separator"))
     parser.add_argument("--sin-aislamiento", action="store_true", help=msg("grading.cli.no_isolation"))
+    parser.add_argument("--sin-zigoto", action="store_true", help=msg("grading.cli.no_zygote"))
     parser.add_argument("--silencio", "-q", action="store_true", help=msg("grading.cli.quiet"))
 
 
@@ -132,7 +133,7 @@ def run(args) -> int:
                     request_timeout=args.timeout_llamada, memory_mb=args.memoria_mb,
                     max_notebook_mb=args.max_tamano_mb)
     config = BatchConfig(exercises=exercises, limits=limits, procs=args.procesos or (os.cpu_count() or 1),
-                         isolate=not args.sin_aislamiento, known_ids=known,
+                         isolate=not args.sin_aislamiento, known_ids=known, zygote=not args.sin_zigoto,
                          hide=hidden_paths(exercises, args.definiciones, [folder, out]))
     if not args.silencio and (args.sin_aislamiento or not sandbox.can_isolate()):
         print(msg("grading.cli.no_isolation_warning"), file=sys.stderr)
@@ -145,6 +146,8 @@ def run(args) -> int:
         report_path = out / "informes" / f"{gradebook.safe_name(record['student'])}.html"
         if not report_path.exists():
             write_report(out, record)
+    if batch.zygote_error and not args.silencio:
+        print(msg("grading.cli.zygote_failed", error=batch.zygote_error), file=sys.stderr)
     if not args.silencio:
         print(summary(records, exercises, time.monotonic() - start, out))
         features = sorted({f for r in records for f in r.get("isolation", [])})

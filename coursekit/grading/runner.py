@@ -23,9 +23,10 @@ import numpy as np
 
 from coursekit.exercises.core import Verdict
 from coursekit.grading import gradebook, sandbox
+from coursekit.grading import zygote as zygote_mod
 from coursekit.grading.notebook import Rejected, exercise_cell_notes, parse_notebook
 from coursekit.grading.remote import RemoteProbe
-from coursekit.grading.session import Aborted, Limits, WorkerSession
+from coursekit.grading.session import Aborted, Limits, WorkerSession, worker_env
 from coursekit.messages import msg
 
 STATUS_KEYS = {"graded": "grading.status.graded", "incidents": "grading.status.incidents",
@@ -50,6 +51,8 @@ class BatchConfig:
     hide: list = field(default_factory=list)
     uid_base: int = UID_BASE
     known_ids: tuple = ()
+    zygote: bool = True  # fork workers from a pre-warmed process (``--sin-zigoto``: a fresh one each)
+    tensorflow: bool = None  # preload TensorFlow/Keras in the zygote; None: if a submission imports them
 
     def test_config(self) -> dict:
         return {"limits": self.limits.as_dict(), "ids": [e.id for e in self.exercises]}
@@ -89,10 +92,11 @@ def _abort_line(kind: str, limits: Limits, seconds=None) -> str:
 class SubmissionGrader:
     """Grades one submission; never raises (bugs become an ``internal`` record)."""
 
-    def __init__(self, config: BatchConfig, slot: int):
+    def __init__(self, config: BatchConfig, slot: int, zygote=None):
         self.config = config
         self.limits = config.limits
         self.slot = slot
+        self.zygote = zygote
 
     def plan(self, workdir=None) -> dict:
         isolate = self.config.isolate and sandbox.can_isolate()
@@ -144,7 +148,8 @@ class SubmissionGrader:
             with tempfile.TemporaryDirectory(prefix="coursekit-entrega-") as tmp:
                 if not sandbox.can_isolate() or not self.config.isolate:
                     os.chmod(tmp, 0o700)
-                session = WorkerSession(limits, self.plan(tmp), self.config.procs or 1, deadline)
+                session = WorkerSession(limits, self.plan(tmp), self.config.procs or 1, deadline, self.zygote)
+                record["launcher"] = session.launcher
                 lost, phase = None, "start"
                 try:
                     session.start()
@@ -240,6 +245,8 @@ class Batch:
         self.lock = threading.Lock()
         self.graded_now = []
         self.reused = []
+        self.zygote = None
+        self.zygote_error = None
 
     def run(self, jobs, force=(), only=()) -> list:
         """Grade ``jobs`` (skipping cached ones; ``force``: regrade; ``only``: touch nobody else)."""
@@ -270,7 +277,7 @@ class Batch:
             slot = slots.get()
             try:
                 data = _read_submission(job.path, limit)
-                record = SubmissionGrader(self.config, slot).grade(job, data)
+                record = SubmissionGrader(self.config, slot, self.zygote).grade(job, data)
             finally:
                 slots.put(slot)
             record["key"] = key
@@ -287,13 +294,32 @@ class Batch:
                     self.write(list(records.values()))
             return record
 
-        with ThreadPoolExecutor(max_workers=procs) as pool:
-            list(pool.map(work, pending))
+        if pending and self.config.zygote:
+            self.zygote = self._start_zygote([job.path for job, _ in pending], procs, limit)
+        try:
+            with ThreadPoolExecutor(max_workers=procs) as pool:
+                list(pool.map(work, pending))
+        finally:
+            if self.zygote is not None:
+                self.zygote.close()
+                self.zygote = None
         if self.progress:
             self.progress.finish()
         ordered = [records[j.student] for j in jobs]
         self.write(ordered)
         return ordered
+
+    def _start_zygote(self, paths, procs, limit):
+        """The fork server for this batch, or None (then each submission starts a fresh process)."""
+        tensorflow = self.config.tensorflow
+        if tensorflow is None:
+            tensorflow = zygote_mod.needs_tensorflow(paths, limit)
+        env = worker_env(self.config.limits, procs, "/tmp/entrega")
+        try:
+            return zygote_mod.Zygote(env, self.config.hide, tensorflow=tensorflow).start()
+        except Exception as err:  # noqa: BLE001 - any failure: fall back to fresh processes
+            self.zygote_error = f"{type(err).__name__}: {err}"[:400]
+            return None
 
     def write(self, records):
         meta = {"generado": datetime.now(timezone.utc).isoformat(timespec="seconds"), "huella": self.fp[:16]}

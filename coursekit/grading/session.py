@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursekit.grading import protocol, sandbox
+from coursekit.grading.zygote import ForkedProcess, ZygoteError
 
 GRACE_S = 2.0
 
@@ -117,7 +118,7 @@ def worker_env(limits: Limits, procs: int, workdir: str) -> dict:
 class WorkerSession:
     """One running worker process and the pipes to it."""
 
-    def __init__(self, limits: Limits, plan: dict, procs: int = 1, deadline: float = None):
+    def __init__(self, limits: Limits, plan: dict, procs: int = 1, deadline: float = None, zygote=None):
         self.limits = limits
         self.deadline = deadline or time.monotonic() + limits.submission_timeout
         self.killed = None  # reason when the monitor killed it ("memory")
@@ -133,13 +134,25 @@ class WorkerSession:
                     file_mb=limits.file_mb, tmp_mb=limits.tmp_mb, output_bytes=limits.output_bytes,
                     max_processes=limits.max_processes, max_message=limits.max_message_mb * 2**20)
         workdir = plan.get("workdir") or "/tmp/entrega"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "coursekit.grading.worker", json.dumps(plan)],
-            stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, resp_w),
-            env=worker_env(limits, procs, workdir), cwd=plan.get("start_dir", "/"), start_new_session=True,
-        )
-        for fd in (req_r, resp_w, out_w, err_w):
-            os.close(fd)
+        env, cwd = worker_env(limits, procs, workdir), plan.get("start_dir", "/")
+        self.proc = None
+        self.launcher = "fresh"
+        try:
+            if zygote is not None and not zygote.broken:
+                try:  # forked from the pre-warmed zygote: same isolation, no start-up cost
+                    self.proc = zygote.spawn(plan, env, cwd, (req_r, resp_w, out_w, err_w))
+                    self.launcher = "zygote"
+                except ZygoteError:
+                    self.proc = None  # the zygote is gone: a fresh process, as without it
+            if self.proc is None:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "coursekit.grading.worker", json.dumps(plan)],
+                    stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, resp_w),
+                    env=env, cwd=cwd, start_new_session=True,
+                )
+        finally:
+            for fd in (req_r, resp_w, out_w, err_w):
+                os.close(fd)
         self.req_fd = req_w
         self.reader = protocol.Reader(resp_r, max_message=limits.max_message_mb * 2**20)
         self.resp_fd = resp_r
@@ -245,6 +258,8 @@ class WorkerSession:
         self._stop.set()
         sandbox.kill_all(self._pids())  # checked membership: never a recycled pid
         if self.proc.poll() is None:
+            if isinstance(self.proc, ForkedProcess):
+                self.proc.kill()
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except OSError:
@@ -254,6 +269,8 @@ class WorkerSession:
         except subprocess.TimeoutExpired:
             pass
         self._wait_gone()
+        if isinstance(self.proc, ForkedProcess):
+            self.proc.release()  # only now may the zygote reap it (its pid is not reused before)
         for fd in (self.req_fd, self.resp_fd):
             try:
                 os.close(fd)

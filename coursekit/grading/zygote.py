@@ -118,8 +118,7 @@ def _child(sock, zygote_pid, request, fds):
         sandbox._prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != zygote_pid:
             os._exit(1)
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
-            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # ignored in the zygote; a fresh worker has the default
         os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
@@ -252,11 +251,21 @@ class ForkedProcess:
             self.returncode = 0
         return self.returncode
 
+    def kill(self):
+        """SIGKILL the child itself through its pidfd (never a recycled pid)."""
+        if self.pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+
     def release(self):
         """The grader is done with this child: let the zygote reap it (once)."""
         if self.pidfd >= 0:
             os.close(self.pidfd)
             self.pidfd = -1
+            if self.returncode is None:
+                self.returncode = -signal.SIGKILL  # from now on its pid may be reused: never signal it
             self.zygote.reap(self.pid)
 
 
