@@ -96,8 +96,9 @@ def compare(actual, expected, rtol=1e-5, atol=1e-8, equal_nan=False, check_dtype
         where = tuple(int(i) for i in np.argwhere(bad_a)[0]) if a.ndim else ()
         return _fail("cmp.nan", count=int(bad_a.sum()), where=where)
     finite = ~(bad_a | bad_e)
-    diff = np.where(finite, np.abs(a - e), 0.0)
-    rel = diff / np.maximum(np.abs(e), 1e-300)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(finite, np.abs(a - e), 0.0)
+        rel = diff / np.maximum(np.abs(e), 1e-300)
     off = diff > atol + rtol * np.abs(np.where(finite, e, 0.0))
     if bad_e.any() and not equal_nan:
         off |= bad_e

@@ -247,6 +247,7 @@ class Batch:
         self.reused = []
         self.zygote = None
         self.zygote_error = None
+        self.zygote_preloaded = []  # what the batch's zygote imported (empty: no zygote)
 
     def run(self, jobs, force=(), only=()) -> list:
         """Grade ``jobs`` (skipping cached ones; ``force``: regrade; ``only``: touch nobody else)."""
@@ -294,7 +295,7 @@ class Batch:
                     self.write(list(records.values()))
             return record
 
-        if pending and self.config.zygote:
+        if self.config.zygote and any(job.path.suffix.lower() == ".ipynb" for job, _ in pending):
             self.zygote = self._start_zygote([job.path for job, _ in pending], procs, limit)
         try:
             with ThreadPoolExecutor(max_workers=procs) as pool:
@@ -316,7 +317,9 @@ class Batch:
             tensorflow = zygote_mod.needs_tensorflow(paths, limit)
         env = worker_env(self.config.limits, procs, "/tmp/entrega")
         try:
-            return zygote_mod.Zygote(env, self.config.hide, tensorflow=tensorflow).start()
+            zygote = zygote_mod.Zygote(env, self.config.hide, tensorflow=tensorflow).start()
+            self.zygote_preloaded = list(zygote.preloaded)
+            return zygote
         except Exception as err:  # noqa: BLE001 - any failure: fall back to fresh processes
             self.zygote_error = f"{type(err).__name__}: {err}"[:400]
             return None

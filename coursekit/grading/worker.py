@@ -1,7 +1,8 @@
 """Submission worker: runs one notebook's code cells and answers the grader's probe requests.
 
 Started by the grader as ``python -m coursekit.grading.worker CONFIG`` with two pipe
-descriptors (requests in, replies out). It never receives expected values or hidden
+descriptors (requests in, replies out), or forked by the pre-warmed zygote
+(``coursekit.grading.zygote``), which then calls :func:`run` with the same plan. It never receives expected values or hidden
 tests and never sends scores: only plain data produced by the learner's objects,
 converted here with ``to_plain`` and serialized by ``protocol`` (JSON + ``.npy``).
 Everything in this process is untrusted once the first cell runs.
