@@ -1,10 +1,8 @@
 """Unit tests for coursekit's core: settings, messages, comparisons, checks, outcomes, seeds."""
 
 import json
-import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ from coursekit import config, messages
 from coursekit.exercises import check, cmp, compare
 from coursekit.exercises.check import CHECK_MIME, CheckReport, feedback_lines, run_check
 from coursekit.exercises.core import (
-    Case, CustomExercise, FunctionExercise, Mistake, REGISTRY, ValueExercise, register, require,
+    Case, CustomExercise, FunctionExercise, Mistake, REGISTRY, ValueExercise, require,
 )
 from coursekit.exercises.plain import UnsupportedResult, to_plain
 from coursekit.exercises.probe import LocalProbe

@@ -6,6 +6,7 @@ in batch grading it forwards requests to the sandboxed submission process. Eithe
 way the probe returns plain data and the comparison happens here, in trusted code.
 """
 
+import copy
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
@@ -138,51 +139,79 @@ class Exercise:
         return verdict
 
 
-def _call_case(probe, case):
-    return probe.call(*case.args, **case.kwargs)
+def _copy_args(case):
+    """Fresh copies of a case's inputs: an in-place change by one caller never reaches another."""
+    return copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
 
 
 class FunctionExercise(Exercise):
     """The learner writes a function; it must match ``reference`` on every case.
 
     ``cases(rng)`` returns a list of :class:`Case` with freshly drawn inputs and
-    fixed edge cases. When a result is wrong, each known :class:`Mistake` is run on
-    the same inputs; a match gives its targeted message.
+    fixed edge cases. The learner, the reference and each known :class:`Mistake`
+    receive their own copies of the inputs (as in batch grading). When a result is
+    wrong, a known mistake whose output matches gives its targeted message.
+    ``parts`` (e.g. ``("dX", "dW", "db")``) means the function returns a tuple with
+    those parts, each compared separately; ``parts_key`` is the message when it
+    does not return such a tuple.
     """
 
     def __init__(self, id, title, target, reference, cases, points=1.0, hints=(),
-                 mistakes=(), rtol=1e-5, atol=1e-8, notebook=None):
+                 mistakes=(), rtol=1e-5, atol=1e-8, notebook=None, parts=None, parts_key="cmp.parts"):
         super().__init__(id, title, target, points, hints, notebook)
         self.reference = reference
         self.cases = cases
         self.mistakes = tuple(mistakes)
         self.rtol = rtol
         self.atol = atol
+        self.parts = tuple(parts) if parts else None
+        self.parts_key = parts_key
+
+    def _run(self, fn, case):
+        args, kwargs = _copy_args(case)
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    def problem(self, actual, expected, equal_nan=False):
+        """None if ``actual`` matches ``expected``; else ``(part name, Comparison or None)``."""
+        if self.parts is None:
+            result = compare(actual, expected, rtol=self.rtol, atol=self.atol, equal_nan=equal_nan)
+            return None if result.ok else ("", result)
+        if not isinstance(actual, (tuple, list)) or len(actual) != len(self.parts):
+            return ("", None)
+        for name, a_part, e_part in zip(self.parts, actual, expected):
+            result = compare(a_part, e_part, rtol=self.rtol, atol=self.atol, equal_nan=equal_nan)
+            if not result.ok:
+                return (name, result)
+        return None
 
     def diagnose(self, case, actual) -> Optional[Mistake]:
         """Return the known mistake whose output matches ``actual`` on this case, if any."""
         for mistake in self.mistakes:
             try:
-                with np.errstate(all="ignore"):
-                    wrong = mistake.fn(*case.args, **case.kwargs)
+                wrong = self._run(mistake.fn, case)
             except Exception:
                 continue
-            if compare(actual, wrong, rtol=self.rtol, atol=self.atol, equal_nan=True).ok:
+            if self.problem(actual, wrong, equal_nan=True) is None:
                 return mistake
         return None
 
     def checks(self, probe, rng):
         for case in self.cases(rng):
-            actual = _call_case(probe, case)
-            with np.errstate(all="ignore"):
-                expected = self.reference(*case.args, **case.kwargs)
-            result = compare(actual, expected, rtol=self.rtol, atol=self.atol)
-            if not result.ok:
-                mistake = self.diagnose(case, actual)
-                text = msg("check.case", case=case.label, problem=result.message())
-                if mistake is not None:
-                    text = msg(mistake.key)
-                raise Failed(text, mistake=mistake.key if mistake else None, key=result.key)
+            args, kwargs = _copy_args(case)
+            actual = probe.call(*args, **kwargs)
+            found = self.problem(actual, self._run(self.reference, case))
+            if found is None:
+                continue
+            mistake = self.diagnose(case, actual)
+            if mistake is not None:
+                raise Failed(msg(mistake.key), mistake=mistake.key)
+            name, result = found
+            if result is None:
+                text = msg(self.parts_key, parts=", ".join(self.parts), type=type(actual).__name__)
+                raise Failed(text, key=self.parts_key)
+            label = f"{case.label}, {name}" if name else case.label
+            raise Failed(msg("check.case", case=label, problem=result.message()), key=result.key)
 
 
 class ValueExercise(Exercise):

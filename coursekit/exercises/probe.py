@@ -5,7 +5,6 @@ batch grader has a remote probe with the same three methods that forwards each
 request to the sandboxed submission process and receives plain data back.
 """
 
-import sys
 import traceback
 from pathlib import Path
 

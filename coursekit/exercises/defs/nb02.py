@@ -8,22 +8,16 @@
 02.6 lr_critical      — tasa de aprendizaje a partir de la cual diverge el descenso.
 """
 
-import copy
 
 import numpy as np
 
-from coursekit.exercises.compare import compare
 from coursekit.exercises.core import (
     Case,
-    CustomExercise,
-    Failed,
     FunctionExercise,
     Mistake,
     ValueExercise,
     register,
-    require,
 )
-from coursekit.messages import msg
 
 
 def _frozen(*arrays):
@@ -36,57 +30,8 @@ def _frozen(*arrays):
     return out
 
 
-class _CopyingProbe:
-    """Hands the learner copies of the inputs, as batch grading does: an in-place change stays theirs."""
-
-    def __init__(self, probe):
-        self._probe = probe
-
-    def call(self, *args, **kwargs):
-        return self._probe.call(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-
-    def __getattr__(self, name):
-        return getattr(self._probe, name)
-
-
-class _CopyingFunctionExercise(FunctionExercise):
-    """A FunctionExercise whose learner calls receive copies of the (read-only) case inputs."""
-
-    def checks(self, probe, rng):
-        super().checks(_CopyingProbe(probe), rng)
-
-
 def _flat(a):
     return np.asarray(a, dtype=float).reshape(-1)
-
-
-def _check_pair(reference, cases, mistakes, names, not_pair_key):
-    """Checks for a function returning a pair (e.g. ``(dw, db)``), with known-mistake diagnosis."""
-
-    def checks(probe, rng):
-        for case in cases(rng):
-            with np.errstate(all="ignore"):
-                expected = reference(*case.args, **case.kwargs)
-            actual = _CopyingProbe(probe).call(*case.args, **case.kwargs)
-            require(isinstance(actual, (tuple, list)) and len(actual) == 2, not_pair_key,
-                    type=type(actual).__name__)
-            results = [compare(a, e, rtol=1e-6, atol=1e-9) for a, e in zip(actual, expected)]
-            if all(r.ok for r in results):
-                continue
-            for mistake in mistakes:
-                try:
-                    with np.errstate(all="ignore"):
-                        wrong = mistake.fn(*case.args, **case.kwargs)
-                except Exception:
-                    continue
-                if all(compare(a, w, rtol=1e-6, atol=1e-9).ok for a, w in zip(actual, wrong)):
-                    raise Failed(msg(mistake.key), mistake=mistake.key)
-            index = next(i for i, r in enumerate(results) if not r.ok)
-            label = f"{case.label}, {names[index]}"
-            raise Failed(msg("check.case", case=label, problem=results[index].message()),
-                         key=results[index].key)
-
-    return checks
 
 
 # ---------------------------------------------------------------- 02.1 · MSE
@@ -139,7 +84,7 @@ def _mse_cases(rng):
     ]
 
 
-register(_CopyingFunctionExercise(
+register(FunctionExercise(
     "02.1", "Error cuadrático medio", "mse", reference=mse, cases=_mse_cases, points=2,
     hints=["ex.02.1.hint1", "ex.02.1.hint2", "ex.02.1.hint3"],
     mistakes=[
@@ -215,9 +160,9 @@ _grad_mistakes = [
     Mistake("ex.02.2.db_sum", _grad_db_forgotten_mean),
 ]
 
-register(CustomExercise(
-    "02.2", "Gradientes de la MSE", "mse_gradients",
-    checks=_check_pair(mse_gradients, _grad_cases, _grad_mistakes, ("dw", "db"), "ex.02.2.not_pair"),
+register(FunctionExercise(
+    "02.2", "Gradientes de la MSE", "mse_gradients", reference=mse_gradients, cases=_grad_cases,
+    mistakes=_grad_mistakes, parts=("dw", "db"), parts_key="ex.02.2.not_pair", rtol=1e-6, atol=1e-9,
     points=2, hints=["ex.02.2.hint1", "ex.02.2.hint2", "ex.02.2.hint3"],
 ))
 
@@ -321,7 +266,7 @@ def _gd_cases(rng):
     return cases
 
 
-register(_CopyingFunctionExercise(
+register(FunctionExercise(
     "02.3", "Descenso con criterio de parada", "gd_quadratic",
     reference=gd_quadratic, cases=_gd_cases, points=2,
     hints=["ex.02.3.hint1", "ex.02.3.hint2", "ex.02.3.hint3"],
@@ -420,9 +365,9 @@ _epoch_mistakes = [
     Mistake("ex.02.4.stale", _epoch_stale),
 ]
 
-register(CustomExercise(
-    "02.4", "Una época con minilotes", "minibatch_epoch",
-    checks=_check_pair(minibatch_epoch, _epoch_cases, _epoch_mistakes, ("w", "b"), "ex.02.4.not_pair"),
+register(FunctionExercise(
+    "02.4", "Una época con minilotes", "minibatch_epoch", reference=minibatch_epoch, cases=_epoch_cases,
+    mistakes=_epoch_mistakes, parts=("w", "b"), parts_key="ex.02.4.not_pair", rtol=1e-6, atol=1e-9,
     points=2, hints=["ex.02.4.hint1", "ex.02.4.hint2", "ex.02.4.hint3"],
 ))
 
@@ -473,7 +418,7 @@ def _bce_cases(rng):
     ]
 
 
-register(_CopyingFunctionExercise(
+register(FunctionExercise(
     "02.5", "Entropía cruzada binaria", "binary_cross_entropy",
     reference=binary_cross_entropy, cases=_bce_cases, points=2,
     hints=["ex.02.5.hint1", "ex.02.5.hint2", "ex.02.5.hint3"],

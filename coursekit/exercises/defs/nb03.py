@@ -6,71 +6,9 @@ cannot change what the reference sees) and, for functions that return several
 gradients, compares them one by one with the name of each part in the message.
 """
 
-import copy
 import numpy as np
 
-from coursekit.exercises.compare import compare
-from coursekit.exercises.core import Case, Failed, FunctionExercise, Mistake, register
-from coursekit.messages import msg
-
-
-class GradientExercise(FunctionExercise):
-    """A FunctionExercise that copies the inputs of every call and names the parts of a tuple.
-
-    ``parts`` (e.g. ``("dX", "dW", "db")``) means the function returns a tuple with
-    those gradients; each one is compared separately.
-    """
-
-    def __init__(self, *args, parts=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parts = tuple(parts) if parts else None
-
-    @staticmethod
-    def _run(fn, case):
-        return fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-
-    def _problem(self, actual, expected, equal_nan=False):
-        """None when ``actual`` matches ``expected``; otherwise ``(part_name, Comparison or None)``."""
-        if self.parts is None:
-            result = compare(actual, expected, rtol=self.rtol, atol=self.atol, equal_nan=equal_nan)
-            return None if result.ok else ("", result)
-        if not isinstance(actual, (tuple, list)) or len(actual) != len(self.parts):
-            return ("", None)
-        for name, a_part, e_part in zip(self.parts, actual, expected):
-            result = compare(a_part, e_part, rtol=self.rtol, atol=self.atol, equal_nan=equal_nan)
-            if not result.ok:
-                return (name, result)
-        return None
-
-    def diagnose(self, case, actual):
-        """The known mistake whose output equals ``actual`` on this case, if any."""
-        for mistake in self.mistakes:
-            try:
-                with np.errstate(all="ignore"):
-                    wrong = self._run(mistake.fn, case)
-            except Exception:
-                continue
-            if self._problem(actual, wrong, equal_nan=True) is None:
-                return mistake
-        return None
-
-    def checks(self, probe, rng):
-        for case in self.cases(rng):
-            actual = probe.call(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            with np.errstate(all="ignore"):
-                expected = self._run(self.reference, case)
-            problem = self._problem(actual, expected)
-            if problem is None:
-                continue
-            mistake = self.diagnose(case, actual)
-            if mistake is not None:
-                raise Failed(msg(mistake.key), mistake=mistake.key)
-            name, result = problem
-            if result is None:  # not a tuple with the expected number of parts
-                key = f"ex.{self.id}.return"
-                raise Failed(msg(key), key=key)
-            label = f"{case.label}, {name}" if name else case.label
-            raise Failed(msg("check.case", case=label, problem=result.message()), key=result.key)
+from coursekit.exercises.core import Case, FunctionExercise, Mistake, register
 
 
 # ---------------------------------------------------------------------------
@@ -113,9 +51,9 @@ def _div_cases(rng):
     ]
 
 
-register(GradientExercise(
+register(FunctionExercise(
     "03.1", "Retropropagación de una división", "div_backward",
-    reference=div_backward, cases=_div_cases, points=1, parts=("grad_a", "grad_b"),
+    reference=div_backward, cases=_div_cases, points=1, parts=("grad_a", "grad_b"), parts_key="ex.03.1.return",
     mistakes=[
         Mistake("ex.03.1.sign", _div_sign),
         Mistake("ex.03.1.no_chain", _div_no_chain),
@@ -165,9 +103,9 @@ def _linear_cases(rng):
     ]
 
 
-register(GradientExercise(
+register(FunctionExercise(
     "03.2", "Retropropagación de una capa lineal", "linear_backward",
-    reference=linear_backward, cases=_linear_cases, points=2, parts=("dX", "dW", "db"),
+    reference=linear_backward, cases=_linear_cases, points=2, parts=("dX", "dW", "db"), parts_key="ex.03.2.return",
     mistakes=[
         Mistake("ex.03.2.db_not_summed", _linear_db_not_summed),
         Mistake("ex.03.2.db_mean", _linear_db_mean),
@@ -260,7 +198,7 @@ def _numgrad_cases(rng):
     ]
 
 
-register(GradientExercise(
+register(FunctionExercise(
     "03.3", "Gradiente numérico centrado", "numerical_gradient_on_test",
     reference=on_test(numerical_gradient), cases=_numgrad_cases, points=2, rtol=1e-6, atol=1e-7,
     mistakes=[
@@ -329,7 +267,7 @@ def _softmax_cases(rng):
     ]
 
 
-register(GradientExercise(
+register(FunctionExercise(
     "03.4", "Paso hacia atrás de softmax con entropía cruzada", "softmax_ce_backward",
     reference=softmax_ce_backward, cases=_softmax_cases, points=2,
     mistakes=[
@@ -380,7 +318,7 @@ def _relu_cases(rng):
     ]
 
 
-register(GradientExercise(
+register(FunctionExercise(
     "03.5", "Retropropagación de ReLU", "relu_backward",
     reference=relu_backward, cases=_relu_cases, points=1,
     mistakes=[
