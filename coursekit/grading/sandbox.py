@@ -67,9 +67,11 @@ def _setup_mounts(plan: dict, features: list):
     ):
         features.append("ro_root")
     opts = f"size={int(plan.get('tmp_mb', 256))}m,mode=1777"
-    for path in ("/tmp", "/var/tmp", "/dev/shm"):
-        if os.path.isdir(path):
-            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+    tmp_dirs = [path for path in ("/tmp", "/var/tmp", "/dev/shm") if os.path.isdir(path)]
+    kept = _open_paths_under(plan.get("expose", []), tmp_dirs)
+    for path in tmp_dirs:
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+    _bind_back(kept)
     if _expose(plan.get("expose", [])):
         features.append("expose")
     hidden = 0
@@ -80,6 +82,39 @@ def _setup_mounts(plan: dict, features: list):
             hidden += _mount("/dev/null", path, None, MS_BIND)
     if hidden:
         features.append("hide")
+
+
+def _open_paths_under(paths, roots) -> dict:
+    """O_PATH fds of the exposed paths that live under ``roots`` (e.g. a course cloned in /tmp)."""
+    chosen = []
+    for path in sorted({os.path.realpath(p) for p in paths}, key=len):
+        inside = any(path.startswith(root + os.sep) for root in roots)
+        if inside and not any(path.startswith(done + os.sep) for done in chosen):
+            chosen.append(path)
+    fds = {}
+    for path in chosen:
+        try:
+            fds[path] = os.open(path, os.O_PATH)
+        except OSError:
+            pass
+    return fds
+
+
+def _bind_back(fds: dict):
+    """Mount the paths opened by :func:`_open_paths_under` back, read-only, over the new tmpfs."""
+    for path, fd in fds.items():
+        try:
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.makedirs(path, mode=0o755, exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+                open(path, "w").close()
+            if _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC):
+                _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _blocked_ancestor(path: str):
