@@ -196,15 +196,16 @@ def test_datasets_module_does_not_import_frameworks():
 
 # --- Keras cache -------------------------------------------------------------
 
-def test_keras_cache_dir_follows_keras_home(tmp_path, monkeypatch):
-    if "keras" in sys.modules:
-        pytest.skip("Keras ya está importado: su carpeta quedó fijada al importarlo")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    assert ds.keras_cache_dir() == tmp_path / "datasets"
-    assert ds.cache_status("mnist") is False
-    (tmp_path / "datasets").mkdir()
-    (tmp_path / "datasets" / "mnist.npz").write_bytes(b"x")
-    assert ds.cache_status("mnist") is True
+def test_keras_cache_dir_follows_keras_home(tmp_path):
+    # In a fresh process: Keras fixes its folder when it is first imported.
+    code = (
+        "import sys; from pathlib import Path; import coursekit.datasets as ds; "
+        "home = Path(sys.argv[1]); assert ds.keras_cache_dir() == home / 'datasets'; "
+        "assert ds.cache_status('mnist') is False; (home / 'datasets').mkdir(); "
+        "(home / 'datasets' / 'mnist.npz').write_bytes(b'x'); assert ds.cache_status('mnist') is True"
+    )
+    env = {**os.environ, "KERAS_HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, cwd=ROOT, env=env, timeout=60)
 
 
 @pytest.mark.parametrize("name", ds.ONLINE)
