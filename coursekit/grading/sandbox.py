@@ -67,11 +67,11 @@ def _setup_mounts(plan: dict, features: list):
     ):
         features.append("ro_root")
     opts = f"size={int(plan.get('tmp_mb', 256))}m,mode=1777"
-    tmp_dirs = [path for path in ("/tmp", "/var/tmp", "/dev/shm") if os.path.isdir(path)]
-    kept = _open_paths_under(plan.get("expose", []), tmp_dirs)
-    for path in tmp_dirs:
-        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
-    _bind_back(kept)
+    exposed = _outermost(plan.get("expose", []))
+    for path in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(path):
+            # A course (or its venv) cloned inside /tmp stays reachable, read-only.
+            _cover(path, [p for p in exposed if p.startswith(path + os.sep)], opts)
     if _expose(plan.get("expose", [])):
         features.append("expose")
     hidden = 0
@@ -84,24 +84,32 @@ def _setup_mounts(plan: dict, features: list):
         features.append("hide")
 
 
-def _open_paths_under(paths, roots) -> dict:
-    """O_PATH fds of the exposed paths that live under ``roots`` (e.g. a course cloned in /tmp)."""
+def _outermost(paths) -> list:
+    """The real paths of ``paths`` without those already inside another one."""
     chosen = []
     for path in sorted({os.path.realpath(p) for p in paths}, key=len):
-        inside = any(path.startswith(root + os.sep) for root in roots)
-        if inside and not any(path.startswith(done + os.sep) for done in chosen):
+        if not any(path.startswith(done + os.sep) for done in chosen):
             chosen.append(path)
+    return chosen
+
+
+def _cover(directory: str, keep, options: str, read_only: bool = False) -> bool:
+    """Mount a fresh tmpfs on ``directory`` and bind the paths of ``keep`` (inside it) back.
+
+    The kept paths are opened before the tmpfs hides them and bind-mounted back
+    read-only. Returns True when at least one path was kept.
+    """
     fds = {}
-    for path in chosen:
+    for path in keep:
         try:
             fds[path] = os.open(path, os.O_PATH)
         except OSError:
             pass
-    return fds
-
-
-def _bind_back(fds: dict):
-    """Mount the paths opened by :func:`_open_paths_under` back, read-only, over the new tmpfs."""
+    if not _mount("tmpfs", directory, "tmpfs", MS_NOSUID | MS_NODEV, options):
+        for fd in fds.values():
+            os.close(fd)
+        return False
+    done = False
     for path, fd in fds.items():
         try:
             if os.path.isdir(f"/proc/self/fd/{fd}"):
@@ -110,11 +118,15 @@ def _bind_back(fds: dict):
                 os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
                 open(path, "w").close()
             if _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC):
+                done = True
                 _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
         except OSError:
             pass
         finally:
             os.close(fd)
+    if read_only:
+        _mount(None, directory, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return done
 
 
 def _blocked_ancestor(path: str):
@@ -144,25 +156,7 @@ def _expose(paths) -> bool:
             wanted.setdefault(found[0], set()).add(found[1])
     done = False
     for blocked, children in wanted.items():
-        fds = {}
-        for child in children:
-            try:
-                fds[child] = os.open(child, os.O_PATH)
-            except OSError:
-                continue
-        if not _mount("tmpfs", blocked, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755"):
-            continue
-        for child, fd in fds.items():
-            try:
-                if os.path.isdir(f"/proc/self/fd/{fd}"):
-                    os.mkdir(child, 0o755)
-                else:
-                    open(child, "w").close()
-                done |= _mount(f"/proc/self/fd/{fd}", child, None, MS_BIND | MS_REC)
-            except OSError:
-                pass
-            os.close(fd)
-        _mount(None, blocked, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        done |= _cover(blocked, children, "size=64k,mode=755", read_only=True)
     return done
 
 
