@@ -12,17 +12,9 @@ import numpy as np
 import pytest
 
 from coursekit import datasets as ds
-from coursekit.messages import set_language
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
-
-
-@pytest.fixture(autouse=True)
-def spanish():
-    set_language("es")
-    yield
-    set_language(None)
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from coursekit.messages import set_language
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def spanish():
-    set_language("es")
-    yield
-    set_language(None)
-
-
 @pytest.fixture
 def report(monkeypatch):
     monkeypatch.setenv("COURSEKIT_FAST", "1")

@@ -13,14 +13,11 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from coursekit import plots  # noqa: E402
-from coursekit.messages import set_language  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def spanish_and_close():
-    set_language("es")
+def close_figures():
     yield
-    set_language(None)
     plt.close("all")
 
 
