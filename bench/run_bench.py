@@ -19,6 +19,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+for _name, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}.items():
+    os.environ.setdefault(_name, _value)  # before any check imports TensorFlow
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
@@ -62,8 +65,6 @@ def meets(outcomes: dict, limits: dict) -> bool:
 
 def time_checks(repeats: int = 20) -> dict:
     """Median and max time of an instant check with the reference solution, per exercise."""
-    import importlib
-
     import numpy as np
 
     from coursekit.exercises import defs
@@ -73,8 +74,7 @@ def time_checks(repeats: int = 20) -> dict:
     timings = {}
     for exercise_id in sorted(registry):
         exercise = registry[exercise_id]
-        module = importlib.import_module(f"coursekit.exercises.defs.nb{exercise_id.split('.')[0]}")
-        reference = module.REFERENCE_SOLUTIONS[exercise_id]
+        reference = defs.module_of(exercise_id).REFERENCE_SOLUTIONS[exercise_id]
         n = repeats if type(exercise).__name__ in ("FunctionExercise", "ValueExercise") else 3
         exercise.run(LocalProbe(reference), np.random.default_rng(0))  # warm-up
         times = []

@@ -1,7 +1,6 @@
 """Self-validation of every exercise: the reference passes, the stub says "pendiente",
 known-wrong variants fail with the intended message, and checks stay fast."""
 
-import importlib
 import time
 
 import numpy as np
@@ -12,12 +11,8 @@ from coursekit.exercises.core import ExercisePending, pendiente
 from coursekit.exercises.probe import LocalProbe
 
 REGISTRY = defs.load_all()
-MODULES = {name: importlib.import_module(f"coursekit.exercises.defs.{name}") for name in defs.module_names()}
+MODULES = {name: defs.module_of(name[2:] + ".0") for name in defs.module_names()}
 IDS = sorted(REGISTRY)
-
-
-def _module_of(exercise_id):
-    return MODULES[f"nb{exercise_id.split('.')[0]}"]
 
 
 class StubProbe:
@@ -41,7 +36,7 @@ def test_every_definition_module_declares_references_and_variants():
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_reference_solution_passes(exercise_id):
     exercise = REGISTRY[exercise_id]
-    reference = _module_of(exercise_id).REFERENCE_SOLUTIONS[exercise_id]
+    reference = defs.module_of(exercise_id).REFERENCE_SOLUTIONS[exercise_id]
     for seed in range(3):  # several fresh draws of the inputs
         verdict = exercise.run(LocalProbe(reference), np.random.default_rng(seed))
         assert verdict.status == "passed", verdict.lines
@@ -57,7 +52,7 @@ def test_stub_reports_pending(exercise_id):
 
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_wrong_variants_fail_with_intended_message(exercise_id):
-    variants = _module_of(exercise_id).WRONG_VARIANTS.get(exercise_id, [])
+    variants = defs.module_of(exercise_id).WRONG_VARIANTS.get(exercise_id, [])
     assert len(variants) >= 2, f"{exercise_id}: hacen falta al menos dos variantes erróneas"
     for wrong, reason in variants:
         verdict = REGISTRY[exercise_id].run(LocalProbe(wrong), np.random.default_rng(1))
@@ -88,7 +83,7 @@ def test_numpy_checks_are_fast():
     slow = {}
     for exercise_id in IDS:
         exercise = REGISTRY[exercise_id]
-        reference = _module_of(exercise_id).REFERENCE_SOLUTIONS[exercise_id]
+        reference = defs.module_of(exercise_id).REFERENCE_SOLUTIONS[exercise_id]
         if type(exercise).__name__ not in ("FunctionExercise", "ValueExercise"):
             continue
         exercise.run(LocalProbe(reference))
