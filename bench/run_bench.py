@@ -19,8 +19,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-for _name, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}.items():
-    os.environ.setdefault(_name, _value)  # before any check imports TensorFlow
+from coursekit.config import TENSORFLOW_ENV, quiet_tensorflow
+
+quiet_tensorflow()  # before any check imports TensorFlow
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_JSON = ROOT / "bench" / "results.json"
@@ -42,8 +43,8 @@ def run_notebook(path: Path, fast: bool) -> dict:
     """Execute one notebook in a fresh process; return time, memory and outcomes."""
     from coursekit.outcomes import read_outcomes
 
-    env = dict(os.environ, COURSEKIT_FAST="1" if fast else "0", COURSEKIT_HEADLESS="1",
-               TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0", KERAS_BACKEND="tensorflow", MPLBACKEND="Agg")
+    env = dict(os.environ, **TENSORFLOW_ENV, COURSEKIT_FAST="1" if fast else "0", COURSEKIT_HEADLESS="1",
+               MPLBACKEND="Agg")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / path.name
         start = time.perf_counter()

@@ -6,6 +6,10 @@ FAST_ENV = "COURSEKIT_FAST"
 LANG_ENV = "COURSEKIT_LANG"
 HEADLESS_ENV = "COURSEKIT_HEADLESS"
 
+# Set before TensorFlow is imported: no C++ log lines (with timestamps) in outputs,
+# reproducible CPU maths, and Keras 3 on the TensorFlow backend.
+TENSORFLOW_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+
 _TRUE = {"1", "true", "yes", "si", "sí", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -40,3 +44,9 @@ def language() -> str:
 def headless() -> bool:
     """True when no person is looking (tests, papermill, benchmark, grading): skip widgets."""
     return os.environ.get(HEADLESS_ENV, "").strip().lower() in _TRUE
+
+
+def quiet_tensorflow():
+    """Set :data:`TENSORFLOW_ENV` (without overriding the user's values) before importing TensorFlow."""
+    for name, value in TENSORFLOW_ENV.items():
+        os.environ.setdefault(name, value)

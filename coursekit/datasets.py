@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coursekit.config import quiet_tensorflow
 from coursekit.messages import msg
 
 DIGIT_NAMES = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
@@ -278,9 +279,7 @@ def cache_status(name):
 
 def _keras_load(name):
     """Call keras.datasets.<name>.load_data() (imports TensorFlow). Returns ((x, y), (x, y)) as Keras gives them."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    quiet_tensorflow()
     module = importlib.import_module(f"keras.datasets.{name}")
     return module.load_data()
 

@@ -27,13 +27,14 @@ import sys
 import time
 from pathlib import Path
 
+from coursekit.config import TENSORFLOW_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 WORK = ROOT / "bench" / ".work" / "grading"
 NBG_VENV = ROOT / "bench" / ".nbgrader-venv"
 DEFS = HERE / "bench_exercises.py"
-ENV = {"COURSEKIT_FAST": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
-       "KERAS_BACKEND": "tensorflow", "COURSEKIT_HEADLESS": "1"}
+ENV = {"COURSEKIT_FAST": "1", "MPLBACKEND": "Agg", **TENSORFLOW_ENV, "COURSEKIT_HEADLESS": "1"}
 IDS = {"numpy": "91.1,91.2,91.3", "keras": "92.1,92.2"}
 POINTS = {"91.1": 2, "91.2": 1, "91.3": 1, "92.1": 2, "92.2": 1}
 

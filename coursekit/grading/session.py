@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursekit.config import TENSORFLOW_ENV
 from coursekit.grading import protocol, sandbox
 from coursekit.grading.zygote import ForkedProcess, ZygoteError
 
@@ -102,9 +103,7 @@ def worker_env(limits: Limits, procs: int, workdir: str) -> dict:
         "COURSEKIT_LANG": os.environ.get("COURSEKIT_LANG", "es"),
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": f"{workdir}/.matplotlib",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
-        "KERAS_BACKEND": "tensorflow",
+        **TENSORFLOW_ENV,
         "OMP_NUM_THREADS": threads,
         "OPENBLAS_NUM_THREADS": threads,
         "MKL_NUM_THREADS": threads,
