@@ -7,9 +7,12 @@ nbgrader does. From them this module builds two editions:
   region of a code cell becomes, at the marker's indentation, the two lines::
 
       # TU CÓDIGO AQUÍ
-      pendiente("NN.k")
+      return pendiente("NN.k")
 
-  where ``NN.k`` is the cell's ``metadata.coursekit.exercise``. In a Markdown (or
+  where ``NN.k`` is the cell's ``metadata.coursekit.exercise`` (a region at the top
+  level of a cell, outside any function, becomes ``target = pendiente("NN.k")`` with
+  the exercise's target name). Inside ``check`` the stub reports "pendiente"; in the
+  rest of the lesson it returns the course's implementation, so Run All never stops. In a Markdown (or
   raw) cell the region becomes ``*Escribe aquí tu respuesta.*``. Every
   ``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` region is removed, markers
   included.
@@ -64,7 +67,8 @@ NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 COURSE_FILES = ("glosario.md",)  # copied next to the notebooks in both editions
 
 STUB_COMMENT = "# TU CÓDIGO AQUÍ"
-STUB_CALL = 'pendiente("{id}")'
+STUB_CALL = 'return pendiente("{id}")'
+STUB_TOP_LEVEL = '{target} = pendiente("{id}")'
 TEXT_STUB = "*Escribe aquí tu respuesta.*"
 
 SOLUTION = "SOLUTION"
@@ -139,6 +143,7 @@ class _Analysis:
     code_stubs: int = 0
     text_answers: int = 0
     hidden_regions: int = 0
+    label: str = ""
 
 
 def _source(cell) -> str:
@@ -218,7 +223,7 @@ def _analyse(nb, name: Optional[str] = None) -> _Analysis:
     grade_ids: dict = {}  # nbgrader grade_id -> cell number
     checks = []  # (cell number, exercise id)
     pendiente_imported = False
-    analysis = _Analysis(cells, exercises)
+    analysis = _Analysis(cells, exercises, label=label)
     for index, cell in enumerate(nb.get("cells", [])):
         number = index + 1
         metadata = _dict(cell.get("metadata"))
@@ -289,6 +294,19 @@ def validate_notebook(nb, name: Optional[str] = None) -> list:
     return list(_analyse(nb, name).exercises)
 
 
+def _stub_line(indent: str, exercise_id: str) -> str:
+    """``return pendiente(...)`` inside a function; ``target = pendiente(...)`` at the top level."""
+    if indent:
+        return STUB_CALL.format(id=exercise_id)
+    try:
+        from coursekit.exercises.core import get_exercise
+
+        target = get_exercise(exercise_id).target
+    except Exception:
+        return STUB_CALL.format(id=exercise_id)[len("return "):]
+    return STUB_TOP_LEVEL.format(target=target, id=exercise_id)
+
+
 def _render_cell(parsed: _Cell, edition: str) -> str:
     lines = []
     for item in parsed.items:
@@ -298,7 +316,7 @@ def _render_cell(parsed: _Cell, edition: str) -> str:
             if item.kind == HIDDEN:
                 continue
             if parsed.cell_type == "code":
-                lines += [item.indent + STUB_COMMENT, item.indent + STUB_CALL.format(id=parsed.exercise_id)]
+                lines += [item.indent + STUB_COMMENT, item.indent + _stub_line(item.indent, parsed.exercise_id)]
             else:
                 lines.append(item.indent + TEXT_STUB)
         elif item.kind == SOLUTION:
@@ -330,7 +348,7 @@ def _render(nb, analysis: _Analysis, edition: str):
     out.setdefault("metadata", nbformat.NotebookNode())
     for key in _STRIP_NOTEBOOK_METADATA:
         out.metadata.pop(key, None)
-    for cell, parsed in zip(out.cells, analysis.cells):
+    for number, (cell, parsed) in enumerate(zip(out.cells, analysis.cells), start=1):
         cell.setdefault("metadata", nbformat.NotebookNode())
         for key in _STRIP_CELL_METADATA:
             cell.metadata.pop(key, None)
@@ -338,6 +356,12 @@ def _render(nb, analysis: _Analysis, edition: str):
             cell.outputs = []
             cell.execution_count = None
         cell.source = _render_cell(parsed, edition) if parsed.regions else _source(cell)
+        if edition == "student" and parsed.regions and cell.get("cell_type") == "code":
+            try:
+                ast.parse(_MAGIC_RE.sub(r"\1pass", cell.source))
+            except SyntaxError as err:
+                raise _Where(analysis.label, number, parsed.exercise_id).error(
+                    "editions.stub_syntax", error=err.msg, line=err.lineno or 0)
     _fill_cell_ids(out)
     return out
 

@@ -41,6 +41,11 @@ def catalog(lang: str) -> dict:
     return merged
 
 
+def has_message(key: str) -> bool:
+    """True when ``key`` exists in the Spanish catalog."""
+    return key in catalog("es")
+
+
 def msg(key: str, **params) -> str:
     """Render message ``key`` in the current language (falls back to Spanish)."""
     lang = current_language()
@@ -49,4 +54,11 @@ def msg(key: str, **params) -> str:
         text = catalog("es").get(key)
     if text is None:
         raise KeyError(f"Mensaje sin traducir: {key}")
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if lang == "es":
+        from coursekit.fmt import LocalNumber
+
+        params = {name: LocalNumber(value, lang) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                  else value for name, value in params.items()}
+    return text.format(**params)

@@ -1,8 +1,9 @@
 """Learning outcomes that a notebook records and the test-suite asserts on.
 
-``record_outcome("test_accuracy", acc)`` shows a short Spanish line in the notebook
-and attaches the value as a custom MIME output, so the tests (and the benchmark)
-read it back from the executed notebook without any side file.
+``record_outcome("test_accuracy", acc)`` attaches the value to the cell as a custom
+MIME output, so the tests (and the benchmark) read it back from the executed notebook
+without any side file. The learner sees nothing of it (the notebook prints its own
+Spanish sentence with the number): the output's only visible form is an empty text.
 """
 
 import json
@@ -29,15 +30,18 @@ def _plain(value):
     )
 
 
-def record_outcome(name: str, value, description: str = "") -> float:
-    """Record a learning outcome ``name = value`` in the notebook output; return the value."""
+def record_outcome(name: str, value, description: str = ""):
+    """Record a learning outcome ``name = value`` (quietly) in the notebook output; return the value.
+
+    ``description`` documents the outcome for readers of the source and the benchmark.
+    """
     from IPython.display import display
 
     plain = _plain(value)
-    text = f"Resultado «{name}» = {plain:.4g}" if isinstance(plain, float) else f"Resultado «{name}» = {plain}"
+    payload = {"name": name, "value": plain}
     if description:
-        text += f"  ({description})"
-    display({"text/plain": text, OUTCOME_MIME: {"name": name, "value": plain}}, raw=True)
+        payload["description"] = description
+    display({"text/plain": "", OUTCOME_MIME: payload}, raw=True)
     return value
 
 

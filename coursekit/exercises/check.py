@@ -3,13 +3,14 @@
 import html
 import os
 
-from coursekit.exercises.core import PENDING_RAISED, REGISTRY, Verdict, get_exercise
+from coursekit.exercises.core import FALLBACK_VALUES, PENDING_RAISED, REGISTRY, Verdict, get_exercise
 from coursekit.exercises.probe import LocalProbe
-from coursekit.messages import msg
+from coursekit.messages import has_message, msg
 
 CHECK_MIME = "application/vnd.coursekit.check+json"
 _MISSING = object()
-_attempts: dict = {}
+_attempts: dict = {}  # id -> failed attempts so far in this kernel
+_hints_seen: dict = {}  # id -> hint keys already shown, in order
 
 
 def _user_namespace():
@@ -46,25 +47,53 @@ def run_check(exercise_id: str, obj=_MISSING, rng=None) -> Verdict:
             verdict.lines.append(msg("check.missing_target", target=exercise.target, id=exercise.id))
             return verdict
         obj = namespace[exercise.target]
-    return exercise.run(LocalProbe(obj), rng)
+    if exercise.id in FALLBACK_VALUES and obj is FALLBACK_VALUES[exercise.id]:
+        return Verdict(exercise.id, exercise.title, exercise.points, "pending")  # the stub's stand-in
+    probe = LocalProbe(obj)
+    verdict = exercise.run(probe, rng)
+    if verdict.passed and probe.warnings:
+        verdict.lines.append(msg("check.passed_with_warning", warning=probe.warnings[0]))
+    return verdict
 
 
-def feedback_lines(verdict: Verdict, attempt: int, hints=()) -> list:
-    """Headline, diagnosis and escalating hints (never the solution)."""
+def next_hint(exercise, verdict: Verdict, seen: list):
+    """The first hint not shown yet: the diagnosed mistake's own hint, then the authored ones in order."""
+    order = []
+    if verdict.mistake and has_message(verdict.mistake + ".hint"):
+        order.append(verdict.mistake + ".hint")
+    order += list(exercise.hints if exercise is not None else ())
+    for key in order:
+        if key not in seen:
+            return key, order
+    return None, order
+
+
+def feedback_lines(verdict: Verdict, attempt: int = 1, hint=None, hint_number=0, hint_total=0) -> list:
+    """Headline, diagnosis, and the one new hint of this attempt (never the solution)."""
     head = {
-        "passed": "check.passed",
+        "passed": "check.passed_but" if len(verdict.lines) and verdict.passed else "check.passed",
         "failed": "check.failed",
         "pending": "check.pending",
     }.get(verdict.status)
     lines = [msg(head, id=verdict.exercise_id, title=verdict.title)] if head else []
     lines += verdict.lines
-    if verdict.status in ("failed", "error") and attempt > 1:
-        lines.append(msg("check.attempt", n=attempt))
-        if hints and attempt >= 2:
-            lines.append(msg("check.hint", hint=msg(hints[0])))
-        if len(hints) > 1 and attempt >= 3:
-            lines.append(msg("check.hint_strong", hint=msg(hints[-1])))
+    if verdict.status in ("failed", "error"):
+        if attempt > 1:
+            lines.append(msg("check.attempt", n=attempt))
+        if hint is not None:
+            lines.append(msg("check.hint", hint=msg(hint), n=hint_number, total=hint_total))
+        elif hint_total:
+            lines.append(msg("check.no_more_hints"))
     return lines
+
+
+def _offer_reference(verdict: Verdict) -> str:
+    """Source of the course's solution, offered only after the learner's own code has passed."""
+    if not verdict.passed or os.environ.get("NBGRADER_EXECUTION") or os.environ.get("COURSEKIT_GRADING"):
+        return ""
+    from coursekit.exercises.references import reference_source
+
+    return reference_source(verdict.exercise_id)
 
 
 class CheckReport:
@@ -72,39 +101,55 @@ class CheckReport:
 
     COLORS = {"passed": "#e6f4ea", "failed": "#fdecea", "error": "#fdecea", "pending": "#fff8e1", "internal": "#eeeeee"}
 
-    def __init__(self, verdict: Verdict, lines: list):
+    def __init__(self, verdict: Verdict, lines: list, solution: str = ""):
         self.verdict = verdict
         self.lines = lines
+        self.solution = solution
 
     def __repr__(self):
         return "\n".join(self.lines)
 
     def _repr_html_(self):
         body = "<br>".join(html.escape(line) for line in self.lines)
+        if self.solution:
+            body += (
+                '<details style="margin-top:6px"><summary style="cursor:pointer">'
+                f'{html.escape(msg("check.compare_summary"))}</summary>'
+                f'<p>{html.escape(msg("check.compare_intro"))}</p>'
+                f'<pre style="background:#fff;padding:6px">{html.escape(self.solution)}</pre></details>'
+            )
         color = self.COLORS.get(self.verdict.status, "#eeeeee")
         return f'<div style="background:{color};padding:8px 12px;border-radius:6px;font-family:sans-serif">{body}</div>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = dict(self.verdict.as_dict())
         data["feedback"] = self.lines
+        data["solution_offered"] = bool(self.solution)
         return {"text/plain": repr(self), "text/html": self._repr_html_(), CHECK_MIME: data}
 
 
 def check(exercise_id: str, obj=_MISSING, rng=None) -> None:
     """Check an exercise and show the result in Spanish (``run_check`` returns the verdict)."""
     verdict = run_check(exercise_id, obj, rng)
+    exercise = REGISTRY.get(exercise_id)
+    hint, number, total = None, 0, 0
     if verdict.status in ("failed", "error"):
         _attempts[exercise_id] = _attempts.get(exercise_id, 0) + 1
+        seen = _hints_seen.setdefault(exercise_id, [])
+        hint, order = next_hint(exercise, verdict, seen)
+        total = len(set(order) | set(seen))
+        if hint is not None:
+            seen.append(hint)
+            number = len(seen)
     attempt = _attempts.get(exercise_id, 1)
-    exercise = REGISTRY.get(exercise_id)
-    hints = exercise.hints if exercise is not None else ()
-    report = CheckReport(verdict, feedback_lines(verdict, attempt, hints))
+    lines = feedback_lines(verdict, attempt, hint, number, total)
+    report = CheckReport(verdict, lines, _offer_reference(verdict))
     try:
         from IPython.display import display
 
         display(report)
     except ImportError:
         print(repr(report))
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde" and not verdict.passed:
+    if os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate") and not verdict.passed:
         # nbgrader awards a test cell's points unless it raises.
         raise AssertionError(repr(report))

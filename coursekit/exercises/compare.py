@@ -119,9 +119,16 @@ def compare(actual, expected, rtol=1e-5, atol=1e-8, equal_nan=False, check_dtype
 
 def cmp(name, actual, expected, rtol=1e-5, atol=1e-8):
     """Print one Karpathy-style line: ``name | exacto | aproximado | dif. máx.``."""
+    from coursekit.fmt import fmt_number
+
     result = compare(actual, expected, rtol=rtol, atol=atol)
-    print(
-        f"{name:<15s} | exacto: {str(result.exact):5s} | aproximado: {str(result.ok):5s} | "
-        f"dif. máx.: {result.max_abs:.2e}"
-    )
+    word = {True: msg("cmp.yes"), False: msg("cmp.no")}
+    if result.ok or result.key in ("cmp.values", "cmp.scalar"):
+        max_abs = fmt_number(result.max_abs, digits=2)
+    else:  # shapes or types differ: no meaningful difference
+        max_abs = "—"
+    print(msg("cmp.line", name=str(name), exact=f"{word[result.exact]:3s}", close=f"{word[result.ok]:3s}",
+              max_abs=max_abs))
+    if not result.ok and result.key not in ("cmp.values", "cmp.scalar"):
+        print("   " + result.message())
     return result

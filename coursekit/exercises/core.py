@@ -6,7 +6,10 @@ in batch grading it forwards requests to the sandboxed submission process. Eithe
 way the probe returns plain data and the comparison happens here, in trusted code.
 """
 
+import contextvars
 import copy
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
@@ -16,11 +19,18 @@ from coursekit.exercises.compare import compare
 from coursekit.messages import msg
 
 REGISTRY: dict = {}
-PENDING_RAISED: set = set()  # ids whose stub has raised in this process
+PENDING_RAISED: set = set()  # ids whose stub has run in this process
+FALLBACK_VALUES: dict = {}  # id -> the object a top-level stub received from the fallback
+_CHECKING = contextvars.ContextVar("coursekit_checking", default=None)  # id being checked
+_noticed: dict = {}  # id -> execution count of the cell where the fallback notice was shown
 
 
 class ExercisePending(NotImplementedError):
     """Raised by the student-edition stub of an unsolved exercise."""
+
+    def __init__(self, text: str = "", exercise_id: Optional[str] = None):
+        super().__init__(text)
+        self.exercise_id = exercise_id
 
 
 class LearnerError(Exception):
@@ -33,10 +43,82 @@ class LearnerError(Exception):
         self.code = code
 
 
+def checking() -> Optional[str]:
+    """Id of the exercise whose check is running in this context (None outside checks)."""
+    return _CHECKING.get()
+
+
+def _fallback_allowed() -> bool:
+    """The course's implementation may stand in for a pending exercise (never while grading)."""
+    if checking() is not None or os.environ.get("COURSEKIT_GRADING") == "1":
+        return False
+    return os.environ.get("NBGRADER_EXECUTION") not in ("autograde", "validate")
+
+
+def _cell_number():
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    return getattr(shell, "execution_count", None)
+
+
+def _notice(exercise_id: str):
+    """Say once per cell that the course's implementation is standing in for the learner's."""
+    cell = _cell_number()
+    if exercise_id in _noticed and _noticed[exercise_id] == cell:
+        return
+    _noticed[exercise_id] = cell
+    print(msg("pending.fallback", id=exercise_id))
+
+
+def _caller_arguments(frame):
+    """Positional and keyword arguments the calling function received."""
+    code, local = frame.f_code, frame.f_locals
+    positional = [local[name] for name in code.co_varnames[:code.co_argcount]]
+    index = code.co_argcount
+    keywords = {name: local[name] for name in code.co_varnames[index:index + code.co_kwonlyargcount]}
+    index += code.co_kwonlyargcount
+    if code.co_flags & 0x04:  # *args
+        positional += list(local[code.co_varnames[index]])
+        index += 1
+    if code.co_flags & 0x08:  # **kwargs
+        keywords.update(local[code.co_varnames[index]])
+    return positional, keywords
+
+
 def pendiente(exercise_id: str):
-    """Stub left in the student edition: raise a clear Spanish "pendiente" error."""
+    """Stub of the student edition: ``return pendiente("01.5")`` in an unsolved exercise.
+
+    Inside ``check()`` (and in batch grading) it raises :class:`ExercisePending`, so the
+    check says "pendiente". Anywhere else (a later cell of the lesson that calls the
+    unsolved function) the course's reference implementation stands in, with a visible
+    notice, and the lesson goes on.
+    """
     PENDING_RAISED.add(exercise_id)
-    raise ExercisePending(msg("pending.error", id=exercise_id))
+    if not _fallback_allowed():
+        raise ExercisePending(msg("pending.error", id=exercise_id), exercise_id)
+    try:
+        exercise = get_exercise(exercise_id)
+    except Exception:
+        exercise = None
+    frame = sys._getframe(1)
+    if isinstance(exercise, ValueExercise):
+        value = exercise.expected() if callable(exercise.expected) else exercise.expected
+        value = copy.deepcopy(value)
+        FALLBACK_VALUES[exercise_id] = value
+        _notice(exercise_id)
+        return value
+    from coursekit.exercises.references import get_reference
+
+    ref = get_reference(exercise_id) if exercise is not None else None
+    if ref is None or frame.f_code.co_name == "<module>":
+        raise ExercisePending(msg("pending.error", id=exercise_id), exercise_id)
+    args, kwargs = _caller_arguments(frame)
+    _notice(exercise_id)
+    return ref(*args, **kwargs)
 
 
 @dataclass
@@ -68,6 +150,7 @@ class Verdict:
     mistake: Optional[str] = None
     reason: Optional[str] = None  # message key of the diagnosis (known mistake or comparison)
     fraction: float = 0.0
+    pending_id: Optional[str] = None  # the pending exercise whose stub stopped the check
 
     @property
     def passed(self) -> bool:
@@ -119,10 +202,15 @@ class Exercise:
         """Run the checks through ``probe``; never raises."""
         rng = np.random.default_rng() if rng is None else rng
         verdict = Verdict(self.id, self.title, self.points, "passed", fraction=1.0)
+        token = _CHECKING.set(self.id)
         try:
             self.checks(probe, rng)
-        except ExercisePending:
+        except ExercisePending as pending:
             verdict.status, verdict.fraction = "pending", 0.0
+            other = _pending_id(pending)
+            if other and other != self.id:
+                verdict.pending_id = other
+                verdict.lines.append(msg("check.depends_on_pending", id=self.id, other=other))
         except LearnerError as err:
             verdict.status, verdict.fraction, verdict.reason = "error", 0.0, "check.learner_error"
             verdict.lines.append(msg("check.learner_error", id=self.id, title=self.title, error=err.error))
@@ -136,7 +224,13 @@ class Exercise:
         except Exception as err:  # a bug in the checker itself, never the learner's fault
             verdict.status, verdict.fraction, verdict.reason = "internal", 0.0, "check.internal_error"
             verdict.lines.append(msg("check.internal_error", id=self.id, error=f"{type(err).__name__}: {err}"))
+        finally:
+            _CHECKING.reset(token)
         return verdict
+
+
+def _pending_id(pending: ExercisePending) -> Optional[str]:
+    return getattr(pending, "exercise_id", None)
 
 
 def _copy_args(case):

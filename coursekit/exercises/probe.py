@@ -6,12 +6,16 @@ request to the sandboxed submission process and receives plain data back.
 """
 
 import traceback
+import warnings
 from pathlib import Path
+
+import numpy as np
 
 from coursekit.exercises.core import ExercisePending, LearnerError
 from coursekit.exercises.plain import UnsupportedResult, to_plain
 from coursekit.exercises import transforms
 from coursekit.exercises.core import Failed
+from coursekit.exercises.references import UsedReference, is_reference, learner_code
 from coursekit.messages import msg
 
 _COURSEKIT_DIR = str(Path(__file__).resolve().parents[1])
@@ -31,21 +35,48 @@ def learner_error(exc: BaseException) -> LearnerError:
     return LearnerError(text, line, code)
 
 
+def _refuse_reference():
+    raise Failed(msg("check.uses_reference"), key="check.uses_reference")
+
+
 class LocalProbe:
-    """Probe for an object living in this process."""
+    """Probe for an object living in this process.
+
+    Every call into the learner's code runs with the course's references locked (a
+    submission that is, or calls, the reference is refused) and with NumPy warnings
+    recorded in :attr:`warnings` (a correct result reached through an overflow is
+    reported as "correcto, pero…").
+    """
 
     def __init__(self, obj):
         self.obj = obj
+        self.warnings: list = []
 
     def _guard(self, fn, *args, **kwargs):
+        if is_reference(self.obj) or is_reference(fn):
+            _refuse_reference()
+        guard = learner_code()
         try:
-            result = fn(*args, **kwargs)
+            with guard, warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+                warnings.simplefilter("always")
+                result = fn(*args, **kwargs)
         except ExercisePending:
             raise
+        except UsedReference:
+            _refuse_reference()
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:
+            if guard.used_reference:
+                _refuse_reference()
             raise learner_error(exc) from None
+        if guard.used_reference:
+            _refuse_reference()
+        for warning in caught:
+            if issubclass(warning.category, RuntimeWarning):
+                text = str(warning.message)
+                if text not in self.warnings:
+                    self.warnings.append(text)
         return result
 
     def _plain(self, result):

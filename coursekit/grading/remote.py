@@ -35,7 +35,7 @@ class RemoteProbe:
         if kind == "ok":
             return reply.get("value")
         if kind == "pending":
-            raise ExercisePending(msg("pending.error", id=self.exercise.id))
+            raise ExercisePending(msg("pending.error", id=self.exercise.id), self.exercise.id)
         if kind == "missing":
             raise LearnerError(msg("check.missing_target", target=self.exercise.target, id=self.exercise.id))
         if kind == "learner":

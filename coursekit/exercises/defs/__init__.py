@@ -27,7 +27,7 @@ def load_for(exercise_id: str):
 
 
 def module_of(exercise_id: str):
-    """The definition module of an exercise (with its REFERENCE_SOLUTIONS and WRONG_VARIANTS)."""
+    """The definition module of an exercise (with its WRONG_VARIANTS)."""
     return importlib.import_module(f"{__name__}.nb{exercise_id.split('.')[0]}")
 
 

@@ -7,12 +7,14 @@ puntuaciones, 00.4 número de entradas de una imagen 28×28, 00.5 aplanar imáge
 import numpy as np
 
 from coursekit.exercises.core import Case, FunctionExercise, Mistake, ValueExercise, register
+from coursekit.exercises.references import reference
 
 
 # ---------------------------------------------------------------------------
 # 00.1 · Normalizar píxeles
 # ---------------------------------------------------------------------------
 
+@reference("00.1")
 def normalize_pixels(X):
     """Píxeles enteros en [0, 255] -> float en [0, 1]. X: cualquier forma."""
     return np.asarray(X, dtype=np.float64) / 255.0
@@ -75,6 +77,7 @@ register(FunctionExercise(
 # 00.2 · Codificación one-hot
 # ---------------------------------------------------------------------------
 
+@reference("00.2")
 def one_hot(y, num_classes):
     """Etiquetas enteras -> matriz one-hot. y: (n,) en 0..num_classes-1 -> (n, num_classes)."""
     y = np.asarray(y)
@@ -123,6 +126,7 @@ register(FunctionExercise(
 # 00.3 · Exactitud a partir de puntuaciones
 # ---------------------------------------------------------------------------
 
+@reference("00.3")
 def accuracy(scores, y):
     """Fracción de aciertos. scores: (n, k) puntuaciones por clase, y: (n,) etiquetas -> float."""
     return float(np.mean(np.argmax(scores, axis=1) == np.asarray(y)))
@@ -210,6 +214,7 @@ register(ValueExercise(
 # 00.5 · Aplanar un lote de imágenes
 # ---------------------------------------------------------------------------
 
+@reference("00.5")
 def flatten_images(X):
     """Aplana cada imagen en un vector fila. X: (n, h, w) -> (n, h*w)."""
     X = np.asarray(X)
@@ -270,13 +275,6 @@ def _flatten_hardcoded_784(X):
     return X.reshape(len(X), 784)
 
 
-REFERENCE_SOLUTIONS = {
-    "00.1": normalize_pixels,
-    "00.2": one_hot,
-    "00.3": accuracy,
-    "00.4": NUM_INPUTS,
-    "00.5": flatten_images,
-}
 
 WRONG_VARIANTS = {
     "00.1": [

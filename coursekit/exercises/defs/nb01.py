@@ -10,6 +10,7 @@ import numpy as np
 from coursekit.exercises.core import (
     Case, CustomExercise, Failed, FunctionExercise, LearnerError, Mistake, register, require,
 )
+from coursekit.exercises.references import reference
 from coursekit.exercises.model_checks import require_model
 from coursekit.messages import msg
 
@@ -18,6 +19,7 @@ from coursekit.messages import msg
 # 01.1 · Sigmoide
 # ---------------------------------------------------------------------------
 
+@reference("01.1")
 def sigmoid(z):
     """Sigmoide elemento a elemento, sin desbordamientos. z: número o array -> misma forma."""
     z = np.asarray(z, dtype=float)
@@ -74,6 +76,7 @@ register(FunctionExercise(
 # 01.2 · Derivada de la sigmoide
 # ---------------------------------------------------------------------------
 
+@reference("01.2")
 def sigmoid_derivative(z):
     """Derivada σ'(z) = σ(z)·(1 − σ(z)) elemento a elemento. z: número o array -> misma forma."""
     s = sigmoid(z)
@@ -129,6 +132,7 @@ register(FunctionExercise(
 # 01.3 · Softmax estable
 # ---------------------------------------------------------------------------
 
+@reference("01.3")
 def softmax(Z):
     """Softmax sobre el último eje, numéricamente estable. Z: (..., k) -> (..., k), cada fila suma 1."""
     Z = np.asarray(Z, dtype=float)
@@ -202,6 +206,7 @@ _ACTIVATIONS = {
 }
 
 
+@reference("01.4")
 def neuron(X, w, b, activation):
     """Salida de una neurona para n ejemplos. X: (n, d), w: (d,), b: número, activation: "sigmoid" | "tanh" | "relu" -> (n,)."""
     z = np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) + b
@@ -264,6 +269,7 @@ register(FunctionExercise(
 # 01.5 · Regla de aprendizaje del perceptrón
 # ---------------------------------------------------------------------------
 
+@reference("01.5")
 def train_perceptron(X, y, lr=1.0, num_epochs=10):
     """Entrena un perceptrón con su regla de aprendizaje. X: (n, d), y: (n,) en {0, 1} -> (w: (d,), b: float)."""
     X = np.asarray(X, dtype=float)
@@ -366,6 +372,7 @@ HIDDEN_UNITS = 32
 CLASSIFIER_PARAMS = 784 * HIDDEN_UNITS + HIDDEN_UNITS + HIDDEN_UNITS * 10 + 10  # 25 450
 
 
+@reference("01.6")
 def build_classifier():
     """Modelo de Keras: 784 entradas -> Dense(32, ReLU) -> Dense(10, softmax)."""
     import keras
@@ -488,14 +495,6 @@ def _classifier_torch():
     return nn.Sequential(nn.Linear(784, HIDDEN_UNITS), nn.ReLU(), nn.Linear(HIDDEN_UNITS, 10), nn.Softmax(dim=1))
 
 
-REFERENCE_SOLUTIONS = {
-    "01.1": sigmoid,
-    "01.2": sigmoid_derivative,
-    "01.3": softmax,
-    "01.4": neuron,
-    "01.5": train_perceptron,
-    "01.6": build_classifier,
-}
 
 WRONG_VARIANTS = {
     "01.1": [

@@ -18,6 +18,7 @@ from coursekit.exercises.core import (
     ValueExercise,
     register,
 )
+from coursekit.exercises.references import reference
 
 
 def _frozen(*arrays):
@@ -36,6 +37,7 @@ def _flat(a):
 
 # ---------------------------------------------------------------- 02.1 · MSE
 
+@reference("02.1")
 def mse(y_pred, y):
     """Error cuadrático medio. y_pred: (n,) o (n, 1), y: (n,) -> float."""
     y_pred, y = _flat(y_pred), _flat(y)
@@ -101,6 +103,7 @@ register(FunctionExercise(
 
 # ---------------------------------------------------------------- 02.2 · gradientes de la MSE
 
+@reference("02.2")
 def mse_gradients(X, y, w, b):
     """Gradientes de la MSE de y_hat = X @ w + b. X: (n, d), y: (n,), w: (d,), b: float -> (dw (d,), db)."""
     X, y, w = np.asarray(X, float), _flat(y), _flat(w)
@@ -169,6 +172,7 @@ register(FunctionExercise(
 
 # ---------------------------------------------------------------- 02.3 · descenso con criterio de parada
 
+@reference("02.3")
 def gd_quadratic(A, c, x0, lr, tol, max_steps):
     """Descenso en f(x) = ½ xᵀAx − cᵀx hasta que ‖∇f‖ < tol. A: (d, d), c: (d,), x0: (d,) -> (k + 1, d)."""
     A, c = np.asarray(A, float), _flat(c)
@@ -287,6 +291,7 @@ register(FunctionExercise(
 
 # ---------------------------------------------------------------- 02.4 · una época con minilotes
 
+@reference("02.4")
 def minibatch_epoch(X, y, w, b, lr, batch_size, seed):
     """Una época de SGD con minilotes para y_hat = X @ w + b. X: (n, d), y: (n,), w: (d,) -> (w, b)."""
     X, y = np.asarray(X, float), _flat(y)
@@ -374,6 +379,7 @@ register(FunctionExercise(
 
 # ---------------------------------------------------------------- 02.5 · entropía cruzada binaria
 
+@reference("02.5")
 def binary_cross_entropy(p, y, eps=1e-7):
     """Entropía cruzada binaria media. p: (n,) probabilidades, y: (n,) etiquetas 0/1 -> float."""
     p = np.clip(_flat(p), eps, 1 - eps)
@@ -456,14 +462,6 @@ def _raises(*args, **kwargs):
     raise ValueError("operands could not be broadcast together")
 
 
-REFERENCE_SOLUTIONS = {
-    "02.1": mse,
-    "02.2": mse_gradients,
-    "02.3": gd_quadratic,
-    "02.4": minibatch_epoch,
-    "02.5": binary_cross_entropy,
-    "02.6": LR_CRITICAL,
-}
 
 WRONG_VARIANTS = {
     "02.1": [

@@ -12,6 +12,7 @@ import numpy as np
 from coursekit.exercises.core import (
     Case, Failed, FunctionExercise, CustomExercise, LearnerError, Mistake, register, require,
 )
+from coursekit.exercises.references import reference
 from coursekit.exercises.model_checks import layers_of, require_accuracy, require_model
 from coursekit.messages import msg
 
@@ -20,6 +21,7 @@ from coursekit.messages import msg
 # ---------------------------------------------------------------------------
 
 
+@reference("04.1")
 def count_dense_params(sizes):
     """Número de parámetros de una red densa con tamaños de capa sizes = [entradas, ocultas..., salidas]."""
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
@@ -79,6 +81,7 @@ DEEP_PARAMS = 242_762
 _ACTIVATION_KINDS = {"ReLU", "Activation", "Softmax", "LeakyReLU", "ELU", "PReLU"}
 
 
+@reference("04.2")
 def build_model():
     """Red de Keras para imágenes (28, 28): Flatten → 256 → 128 → 64 (ReLU) → 10 (softmax)."""
     import keras
@@ -201,6 +204,7 @@ register(CustomExercise(
 # 04.3 · La misma red en PyTorch
 # ---------------------------------------------------------------------------
 
+@reference("04.3")
 def build_torch_net():
     """Gemela de PyTorch de la red del ejercicio 04.2: (n, 28, 28) -> logits (n, 10)."""
     from torch import nn
@@ -328,6 +332,7 @@ register(CustomExercise(
 # 04.4 · Exactitud a partir de las puntuaciones
 # ---------------------------------------------------------------------------
 
+@reference("04.4")
 def accuracy(scores, y):
     """Fracción de aciertos. scores: (n, k) puntuaciones por clase, y: (n,) etiquetas enteras -> float."""
     return float(np.mean(np.argmax(scores, axis=1) == y))
@@ -412,6 +417,7 @@ register(FunctionExercise(
 HOLDOUT_THRESHOLD = 0.90
 
 
+@reference("04.5")
 def train_model(X_train, y_train):
     """Entrena una red densa con X_train: (n, 64) en [0, 1] e y_train: (n,) enteros; devuelve el modelo."""
     import torch
@@ -491,13 +497,6 @@ register(CustomExercise(
 # Self-validation (tests/test_exercises.py)
 # ---------------------------------------------------------------------------
 
-REFERENCE_SOLUTIONS = {
-    "04.1": count_dense_params,
-    "04.2": build_model,
-    "04.3": build_torch_net,
-    "04.4": accuracy,
-    "04.5": train_model,
-}
 
 WRONG_VARIANTS = {
     "04.1": [
