@@ -1,4 +1,4 @@
-"""Command line: ``coursekit entorno | ediciones | calificar``.
+"""Command line: ``coursekit entorno | espacio | ediciones | calificar``.
 
 Each subcommand lives in its own module, which provides ``add_arguments(parser)``
 and ``run(args) -> int``; it is imported only when used.
@@ -10,6 +10,7 @@ import sys
 
 COMMANDS = {
     "entorno": ("coursekit.envreport", "Muestra versiones, CPU/GPU, modo rápido y datos disponibles sin conexión."),
+    "espacio": ("coursekit.workspace", "Crea o actualiza tu espacio de trabajo (mi-curso/) sin tocar lo que ya has escrito."),
     "ediciones": ("coursekit.editions", "Genera la edición del alumnado y la de soluciones de los cuadernos."),
     "calificar": ("coursekit.grading.cli", "Califica por lotes los cuadernos entregados por una clase."),
 }
