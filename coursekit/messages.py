@@ -41,6 +41,12 @@ def catalog(lang: str) -> dict:
     return merged
 
 
+def translated(key: str):
+    """Message ``key`` in the current language if that catalog has it, else None (no fallback)."""
+    lang = current_language()
+    return catalog(lang).get(key)
+
+
 def has_message(key: str) -> bool:
     """True when ``key`` exists in the Spanish catalog."""
     return key in catalog("es")

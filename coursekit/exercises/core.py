@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from coursekit.exercises.compare import compare
-from coursekit.messages import msg
+from coursekit.messages import current_language, msg, translated
 
 REGISTRY: dict = {}
 PENDING_RAISED: set = set()  # ids whose stub has run in this process
@@ -194,6 +194,17 @@ class Exercise:
         self.points = float(points)
         self.hints = tuple(hints)
         self.notebook = notebook or id.split(".")[0]
+
+    @property
+    def title(self) -> str:
+        """The title in the learner's language (``ex.NN.k.title`` in the catalog; Spanish otherwise)."""
+        if current_language() != "es":
+            return translated(f"ex.{self.id}.title") or self._title
+        return self._title
+
+    @title.setter
+    def title(self, value: str):
+        self._title = value
 
     def checks(self, probe, rng):
         raise NotImplementedError
