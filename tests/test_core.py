@@ -311,3 +311,16 @@ def test_set_seed_rejects_unknown_framework():
 
     with pytest.raises(ValueError):
         set_seed(0, frameworks=("jax",))
+
+
+def test_nbgrader_checks_fail_under_validate_and_a_cell_cannot_switch_them_off(sigmoid_exercise, monkeypatch):
+    import importlib
+
+    check_module = importlib.import_module("coursekit.exercises.check")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(AssertionError):
+        check("99.1", lambda z: z)
+    monkeypatch.setattr(check_module, "_NBGRADER_AT_IMPORT", "autograde")  # what the import saw
+    monkeypatch.setenv("NBGRADER_EXECUTION", "")  # a learner's cell
+    with pytest.raises(AssertionError):
+        check("99.1", lambda z: z)

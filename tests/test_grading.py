@@ -152,3 +152,23 @@ def test_without_isolation_still_grades(tmp_path):
     (record,) = Batch(config, tmp_path / "out").run(find_submissions(folder))
     assert record["total"] == 3, record
     assert not {"net", "pid", "mount", "uid"} & set(record["isolation"]), record["isolation"]
+
+
+def test_parse_of_a_megabyte_of_shell_escapes_is_linear():
+    """A notebook full of ``!cmd`` lines parses in seconds (IPython's transformer on the whole cell: minutes)."""
+    import time
+
+    lines = "".join(f"!echo {i}\n" for i in range(60_000))  # ≈ 1 MB
+    start = time.perf_counter()
+    sub = parse_notebook(dumps(notebook([cell(lines), cell("for i in range(3):\n    !echo hola\n")])))
+    assert time.perf_counter() - start < 60  # was 7,5 min; the benchmark has the real figure
+    assert sub.cells[0]["source"].count("get_ipython().system") == 60_000
+    assert "    get_ipython().system('echo hola')" in sub.cells[1]["source"]
+
+
+def test_too_much_code_is_rejected_with_a_reason():
+    from coursekit.grading.notebook import MAX_CODE_CELLS
+
+    with pytest.raises(Rejected) as err:
+        parse_notebook(dumps(notebook([cell("x = 1")] * (MAX_CODE_CELLS + 1))))
+    assert "demasiado código" in err.value.reason

@@ -11,6 +11,15 @@ CHECK_MIME = "application/vnd.coursekit.check+json"
 _MISSING = object()
 _attempts: dict = {}  # id -> failed attempts so far in this kernel
 _hints_seen: dict = {}  # id -> hint keys already shown, in order
+_NBGRADER_MODES = ("autograde", "validate")
+# Read once, when the notebook imports coursekit: a later cell that changes the variable
+# cannot switch nbgrader's failing checks off (see docs/CALIFICACION.md for the limits).
+_NBGRADER_AT_IMPORT = os.environ.get("NBGRADER_EXECUTION")
+
+
+def under_nbgrader() -> bool:
+    """True while nbgrader validates or autogrades this notebook."""
+    return _NBGRADER_AT_IMPORT in _NBGRADER_MODES or os.environ.get("NBGRADER_EXECUTION") in _NBGRADER_MODES
 
 
 def _user_namespace():
@@ -89,7 +98,7 @@ def feedback_lines(verdict: Verdict, attempt: int = 1, hint=None, hint_number=0,
 
 def _offer_reference(verdict: Verdict) -> str:
     """Source of the course's solution, offered only after the learner's own code has passed."""
-    if not verdict.passed or os.environ.get("NBGRADER_EXECUTION") or os.environ.get("COURSEKIT_GRADING"):
+    if not verdict.passed or under_nbgrader() or os.environ.get("COURSEKIT_GRADING"):
         return ""
     from coursekit.exercises.references import reference_source
 
@@ -150,6 +159,6 @@ def check(exercise_id: str, obj=_MISSING, rng=None) -> None:
         display(report)
     except ImportError:
         print(repr(report))
-    if os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate") and not verdict.passed:
+    if under_nbgrader() and not verdict.passed:
         # nbgrader awards a test cell's points unless it raises.
         raise AssertionError(repr(report))

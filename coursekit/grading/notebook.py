@@ -7,12 +7,18 @@ need an IPython shell.
 
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 
 from coursekit.messages import msg
 
 DEFAULT_MAX_BYTES = 20 * 2**20
+MAX_CODE_CELLS = 2000
+MAX_CODE_LINES = 200_000
+_MAGIC_LINE = re.compile(r"^[ \t]*(?:[A-Za-z_][\w., \t]*=[ \t]*)?[!%]|\?[ \t]*$")
+_SIMPLE_SHELL = re.compile(r"^!(?!!)(?P<cmd>[^\n]*?)[ \t]*$")
+_SIMPLE_MAGIC = re.compile(r"^%(?!%)(?P<name>[A-Za-z_]\w*)[ \t]*(?P<args>[^\n]*?)[ \t]*$")
 
 
 class Rejected(Exception):
@@ -37,13 +43,44 @@ class Submission:
     notes: list = field(default_factory=list)  # Spanish remarks (converted format, syntax...)
 
 
-def _transform(source: str) -> str:
-    from IPython.core.inputtransformer2 import TransformerManager
-
+def _transform_text(manager, source: str) -> str:
     try:
-        return TransformerManager().transform_cell(source)
+        return manager.transform_cell(source)
     except Exception:  # leave it: the worker reports the SyntaxError as a cell error
         return source
+
+
+def _transform(source: str) -> str:
+    """IPython syntax -> Python, in time linear in the size of the cell.
+
+    Only lines that can hold IPython syntax (``!cmd``, ``%magic``, ``x = !cmd``, ``obj?``)
+    go through IPython's transformer, one at a time (a whole cell of thousands of such lines
+    at once takes minutes); a cell magic (``%%time``) is one short transformation.
+    """
+    lines = source.splitlines(keepends=True)
+    if not any(_MAGIC_LINE.search(line) for line in lines):
+        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    manager = TransformerManager()
+    if source.lstrip().startswith("%%"):
+        return _transform_text(manager, source)
+    out = []
+    for line in lines:
+        if not _MAGIC_LINE.search(line):
+            out.append(line)
+            continue
+        body = line.lstrip(" \t")
+        indent = line[:len(line) - len(body)]
+        shell, magic = _SIMPLE_SHELL.match(body.rstrip("\n")), _SIMPLE_MAGIC.match(body.rstrip("\n"))
+        if shell and "$" not in body and "{" not in body:  # what IPython writes, without calling it
+            text = f"get_ipython().system({shell['cmd']!r})\n"
+        elif magic and "$" not in body and "{" not in body:
+            text = f"get_ipython().run_line_magic({magic['name']!r}, {magic['args']!r})\n"
+        else:
+            text = _transform_text(manager, body if body.endswith("\n") else body + "\n")
+        out.append("".join(indent + part for part in text.splitlines(keepends=True)))
+    return "".join(out)
 
 
 def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, size=None) -> Submission:
@@ -82,6 +119,7 @@ def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, size=None) -
         notes.append(msg("grading.note.converted", version=version))
     cells = []
     tagged: dict = {}
+    lines = 0
     for index, cell in enumerate(nb.get("cells", []), start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -90,6 +128,9 @@ def parse_notebook(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, size=None) -
             source = "".join(s for s in source if isinstance(s, str))
         if not isinstance(source, str):
             continue
+        lines += source.count("\n") + 1
+        if len(cells) >= MAX_CODE_CELLS or lines > MAX_CODE_LINES:
+            raise Rejected("grading.reject.too_much_code", cells=MAX_CODE_CELLS, lines=MAX_CODE_LINES)
         meta = cell.get("metadata") or {}
         ck = meta.get("coursekit") if isinstance(meta, dict) else None
         if isinstance(ck, dict) and isinstance(ck.get("exercise"), str):
