@@ -62,12 +62,15 @@ def test_stub_of_another_exercise_is_named_in_the_check():
 
 
 def test_top_level_stub_value_counts_as_pending(monkeypatch):
-    value = pendiente("00.4")  # the student edition's `num_inputs = pendiente("00.4")`
-    target = REGISTRY["00.4"].target
-    monkeypatch.setattr(check_module, "_user_namespace", lambda: {target: value})
-    assert run_check("00.4").status == "pending"
-    monkeypatch.setattr(check_module, "_user_namespace", lambda: {target: int(str(value))})
-    assert run_check("00.4").passed  # a value the learner wrote themselves
+    from coursekit.exercises.core import ValueExercise
+
+    monkeypatch.setitem(REGISTRY, "99.4", ValueExercise("99.4", "Valor", "num_inputs", 28 * 28, hints=[]))
+    value = pendiente("99.4")  # the student edition's `num_inputs = pendiente("99.4")`
+    assert value == 784
+    monkeypatch.setattr(check_module, "_user_namespace", lambda: {"num_inputs": value})
+    assert run_check("99.4").status == "pending"
+    monkeypatch.setattr(check_module, "_user_namespace", lambda: {"num_inputs": int(str(value))})
+    assert run_check("99.4").passed  # a value the learner wrote themselves
 
 
 @pytest.mark.parametrize("disguise", ["itself", "lambda", "module_attribute"])
