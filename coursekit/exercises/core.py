@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from coursekit.exercises.compare import compare
-from coursekit.messages import current_language, msg, translated
+from coursekit.messages import msg, translated
 
 REGISTRY: dict = {}
 PENDING_RAISED: set = set()  # ids whose stub has run in this process
@@ -199,10 +199,8 @@ class Exercise:
 
     @property
     def title(self) -> str:
-        """The title in the learner's language (``ex.NN.k.title`` in the catalog; Spanish otherwise)."""
-        if current_language() != "es":
-            return translated(f"ex.{self.id}.title") or self._title
-        return self._title
+        """The title in the learner's language (catalog key ``ex.NN.k.title``; else the one given)."""
+        return translated(f"ex.{self.id}.title") or self._title
 
     @title.setter
     def title(self, value: str):
