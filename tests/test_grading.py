@@ -1,5 +1,6 @@
 """Unit tests of the batch grader: wire format, notebook parsing, gradebook files, in-process API."""
 
+import re
 import io
 import os
 import struct
@@ -172,3 +173,13 @@ def test_too_much_code_is_rejected_with_a_reason():
     with pytest.raises(Rejected) as err:
         parse_notebook(dumps(notebook([cell("x = 1")] * (MAX_CODE_CELLS + 1))))
     assert "demasiado código" in err.value.reason
+
+
+def test_safe_names_never_collide_and_names_display_safely():
+    names = ["ana", "a b", "a_b", "a_b-" + gradebook.safe_name("a b").rsplit("-", 1)[1], "Ana", "a\x1b[31mb",
+             "../x", "x", "\udcff\udcfe", "ñandú"]
+    safe = [gradebook.safe_name(n) for n in names]
+    assert len(set(safe)) == len(names)
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", s) for s in safe)
+    assert gradebook.display_name("a\x1b[31mb") == "a\\x1b[31mb"
+    assert gradebook.display_name("\udcff") == "\ufffd" and gradebook.display_name("ñandú") == "ñandú"

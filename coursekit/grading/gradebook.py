@@ -57,12 +57,25 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600):
         pass
 
 
+_HASHED = re.compile(r"-[0-9a-f]{12}$")
+
+
 def safe_name(student: str) -> str:
-    """File-system-safe name for a student id (readable part + short hash when altered)."""
+    """File-system-safe name for a student id, different for different ids.
+
+    A name made only of ``A-Za-z0-9._-`` stays as it is; any other (and any that looks like
+    the result of this function) gets its readable part plus 12 hex digits of its hash.
+    """
     clean = re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._")[:80] or "alumno"
-    if clean != student:
-        clean += "-" + hashlib.sha256(student.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    if clean != student or _HASHED.search(student):
+        clean += "-" + hashlib.sha256(student.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     return clean
+
+
+def display_name(raw: str) -> str:
+    """A student id as people read it: bytes that are not UTF-8 shown as �, control characters escaped."""
+    text = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _definition_files(exercise) -> set:
