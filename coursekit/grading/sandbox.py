@@ -5,8 +5,10 @@ on its own and what worked is reported (``features``), so the grader degrades
 gracefully on systems without root or namespaces (see docs/CALIFICACION.md):
 
 * new network namespace (no network: only a downed loopback),
-* new mount namespace: read-only root, private size-capped tmpfs on /tmp, /var/tmp
-  and /dev/shm, and the exercise definitions / gradebook / submissions hidden,
+* new mount namespace: read-only root, private size- and inode-capped tmpfs on /tmp,
+  /var/tmp and /dev/shm; the course's folder covered, with only the ``coursekit`` package
+  (and a virtual environment inside the folder) bound back, so notebooks, ``.git`` and
+  build outputs are out of sight; the exercise definitions / gradebook / submissions hidden,
 * new PID namespace (the worker forks; its child is PID 1 there, so killing it kills
   every process the learner started, even after ``setsid``), own /proc,
 * resource limits (address space, CPU time, file size, processes, no core dumps),
@@ -66,12 +68,16 @@ def _setup_mounts(plan: dict, features: list):
         None, "/", None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
     ):
         features.append("ro_root")
-    opts = f"size={int(plan.get('tmp_mb', 256))}m,mode=1777"
+    opts = f"size={int(plan.get('tmp_mb', 256))}m,nr_inodes={int(plan.get('tmp_inodes', 20000))},mode=1777"
     exposed = _outermost(plan.get("expose", []))
     for path in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(path):
             # A course (or its venv) cloned inside /tmp stays reachable, read-only.
             _cover(path, [p for p in exposed if p.startswith(path + os.sep)], opts)
+    root = course_folder()
+    if root and os.path.isdir(root) and _cover(root, [p for p in exposed if p.startswith(root + os.sep)],
+                                               "size=64k,nr_inodes=256,mode=755", read_only=True):
+        features.append("course_hidden")
     if _expose(plan.get("expose", [])):
         features.append("expose")
     hidden = 0
@@ -181,13 +187,12 @@ def enter_inner(plan: dict, features: list) -> str:
     if "pid" in features and "mount" in features:
         if _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC):
             features.append("proc")
-    if "pid" in features:
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # if the outer process dies, so do we
     mb = 2**20
     limits = [
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_AS, int(plan.get("memory_mb", 4096)) * mb),
         (resource.RLIMIT_FSIZE, int(plan.get("file_mb", 256)) * mb),
+        (resource.RLIMIT_NOFILE, int(plan.get("max_files", 256))),
     ]
     cpu = int(plan.get("cpu_seconds", 600))
     for which, value in limits:
@@ -208,6 +213,12 @@ def enter_inner(plan: dict, features: list) -> str:
             pass
     if _prctl(PR_SET_NO_NEW_PRIVS, 1):
         features.append("no_new_privs")
+    # After setuid: changing credentials clears the parent-death signal.
+    parent = os.getppid()
+    if _prctl(PR_SET_PDEATHSIG, signal.SIGKILL):  # if the outer process dies, so do we
+        features.append("pdeathsig")
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(70)
     os.chdir(workdir)
     return workdir
 
@@ -291,13 +302,26 @@ def can_isolate() -> bool:
     return os.geteuid() == 0 and os.path.exists("/proc/self/ns/pid")
 
 
+def course_folder():
+    """The course's own folder when coursekit runs from it (editable install), else None.
+
+    In a regular install ``coursekit`` lives in ``site-packages``, which holds no notebooks.
+    """
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "coursekit").is_dir():
+        return str(root)
+    return None
+
+
 def interpreter_paths() -> list:
-    """What the worker's uid must be able to read: interpreter, standard library, packages."""
+    """What the worker's uid must be able to read: interpreter, standard library, packages, coursekit."""
     import site
     import sys
     from pathlib import Path
 
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.realpath(sys.executable),
-             str(Path(__file__).resolve().parents[2])}
+             str(Path(__file__).resolve().parents[1])}
     paths |= set(site.getsitepackages())
     return sorted(p for p in paths if os.path.exists(p))

@@ -88,6 +88,36 @@ for fd in list(range(1, 21)) + [int(x) for x in os.listdir("/proc/self/fd")]:
 """, ("def sigmoid(z):\n    return np.zeros_like(np.asarray(z, dtype=float))\n", "90.1"))
 
 
+def read_course(ctx):
+    """Look for the course's own solutions: source notebooks, built editions, git history."""
+    root = str(Path(__file__).resolve().parents[2])
+    return _nb(f"""
+import glob, json, os, subprocess, zlib
+root = {root!r}
+sources = []
+for path in glob.glob(root + "/notebooks/*.ipynb") + glob.glob(root + "/build/**/*.ipynb", recursive=True):
+    try:
+        with open(path) as fh:
+            nb = json.load(fh)
+    except (OSError, ValueError):
+        continue
+    sources += ["".join(c.get("source", "")) for c in nb.get("cells", [])]
+for path in glob.glob(root + "/.git/objects/??/*"):
+    try:
+        with open(path, "rb") as fh:
+            sources.append(zlib.decompress(fh.read()).decode("utf-8", "replace"))
+    except Exception:
+        pass
+for source in sources:
+    if source.lstrip().startswith("def sigmoid("):
+        try:
+            exec(source)
+            break
+        except Exception:
+            pass
+""")
+
+
 def read_tests(ctx):
     fixture, out = str(ctx["fixture"]), str(ctx["out"])
     return _nb(f"""
@@ -259,6 +289,7 @@ ATTACKS = {
     "rt_hide_errors": (hide_errors, 0),
     "rt_forge_output": (forge_output, 0),
     "rt_read_tests": (read_tests, 0),
+    "rt_read_course": (read_course, 0),
     "rt_sys_exit": (sys_exit, 1),
     "rt_os_exit": (os_exit, 1),
     "rt_segfault": (segfault, 1),
