@@ -1,7 +1,7 @@
 """Unit tests of the batch grader: wire format, notebook parsing, gradebook files, in-process API."""
 
-import re
 import io
+import re
 import os
 import struct
 
@@ -183,3 +183,31 @@ def test_safe_names_never_collide_and_names_display_safely():
     assert all(re.fullmatch(r"[A-Za-z0-9._-]+", s) for s in safe)
     assert gradebook.display_name("a\x1b[31mb") == "a\\x1b[31mb"
     assert gradebook.display_name("\udcff") == "\ufffd" and gradebook.display_name("ñandú") == "ñandú"
+
+
+def test_links_devices_and_odd_names_are_handled_without_following_or_crashing(tmp_path):
+    folder = tmp_path / "entregas"
+    folder.mkdir()
+    good = dumps(notebook([cell(IMPORTS), cell(SIGMOID_OK, "90.1"), cell(ANSWER_OK, "90.2")]))
+    (folder / "ana.ipynb").write_bytes(good)
+    source = tmp_path / "solucion.ipynb"
+    source.write_bytes(good)
+    os.symlink(source, folder / "enlace.ipynb")  # e.g. a link to the course's solutions
+    os.mkfifo(folder / "tuberia.ipynb")
+    odd = os.fsencode(str(folder)) + b"/\xff\xfe-\x1b[31mrojo.ipynb"
+    with open(odd, "wb") as fh:
+        fh.write(good)
+    (folder / "a b.ipynb").write_bytes(good)
+    (folder / "a_b.ipynb").write_bytes(good)
+    jobs = find_submissions(folder)
+    config = BatchConfig(exercises=[REGISTRY["90.1"], REGISTRY["90.2"]], limits=Limits(cell_timeout=60), procs=1)
+    records = {r["student"]: r for r in Batch(config, tmp_path / "out").run(jobs)}
+    assert records["ana"]["total"] == 3
+    for name in ("enlace", "tuberia"):
+        assert records[name]["status"] == "rejected" and "no es un archivo normal" in records[name]["reason"]
+    odd_name = next(n for n in records if "rojo" in n)
+    assert "\x1b" not in odd_name and "\\x1b" in odd_name and records[odd_name]["total"] == 3
+    assert records["a b"]["total"] == 3 and records["a_b"]["total"] == 3
+    assert len({gradebook.safe_name(n) for n in records}) == len(records)
+    csv_text = (tmp_path / "out" / "calificaciones.csv").read_text(encoding="utf-8-sig")
+    assert "\x1b" not in csv_text and "enlace" in csv_text

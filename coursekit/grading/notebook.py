@@ -43,6 +43,24 @@ class Submission:
     notes: list = field(default_factory=list)  # Spanish remarks (converted format, syntax...)
 
 
+def read_regular_file(path, limit_bytes: int) -> bytes:
+    """At most ``limit_bytes + 1`` bytes of ``path`` if it is a regular file, never through a link.
+
+    A link, device, FIFO or unreadable path gives ``b""`` (without blocking on a FIFO).
+    """
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return fh.read(limit_bytes + 1)
+
+
 def _transform_text(manager, source: str) -> str:
     try:
         return manager.transform_cell(source)

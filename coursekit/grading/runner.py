@@ -11,6 +11,7 @@ worker re-runs the notebook to grade the remaining exercises (at most
 
 import os
 import queue
+import stat
 import tempfile
 import threading
 import time
@@ -19,25 +20,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from typing import Optional
+
 import numpy as np
 
 from coursekit.exercises.core import Verdict
-from coursekit.grading import gradebook, sandbox
+from coursekit.grading import gradebook, sandbox, uids
 from coursekit.grading import zygote as zygote_mod
-from coursekit.grading.notebook import Rejected, exercise_cell_notes, parse_notebook
+from coursekit.grading.notebook import Rejected, exercise_cell_notes, parse_notebook, read_regular_file
+from coursekit.grading.copies import copies_reference
 from coursekit.grading.remote import RemoteProbe
 from coursekit.grading.session import Aborted, Limits, WorkerSession, worker_env
 from coursekit.messages import msg
 
 STATUS_KEYS = {"graded": "grading.status.graded", "incidents": "grading.status.incidents",
                "rejected": "grading.status.rejected", "internal": "grading.status.internal"}
-UID_BASE = 61000
+UID_BASE = uids.UID_BASE
 
 
 @dataclass
 class Job:
     student: str
     path: Path
+    problem: Optional[str] = None  # message key of a reason to reject it without reading it
 
 
 @dataclass
@@ -59,15 +64,33 @@ class BatchConfig:
 
 
 def find_submissions(folder: Path) -> list:
-    """Jobs for the files of a folder: ``<student>.ipynb`` (other files are listed to be rejected)."""
-    jobs = {}
+    """Jobs for the files of a folder: ``<student>.ipynb`` (other files are listed to be rejected).
+
+    Links are never followed (a link to the course's solutions is rejected, not graded), nor
+    are devices or FIFOs read. A name that is not valid UTF-8 or has control characters is
+    shown safely (``gradebook.display_name``); two names that would show the same are refused.
+    """
+    jobs, raw_of = {}, {}
     for path in sorted(Path(folder).iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
             continue
-        student = path.stem
-        if student in jobs and jobs[student].path.suffix == ".ipynb":
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
             continue
-        jobs[student] = Job(student, path)
+        if stat.S_ISDIR(mode):
+            continue
+        student = gradebook.display_name(path.stem)
+        problem = None if stat.S_ISREG(mode) else "grading.reject.not_regular"
+        if student in jobs:
+            if raw_of[student] == path.stem:  # same student: prefer the notebook
+                if jobs[student].path.suffix == ".ipynb" and not jobs[student].problem:
+                    continue
+            else:
+                student = f"{student} ({gradebook.safe_name(path.name)})"
+                problem = "grading.reject.duplicate_name"
+        raw_of[student] = path.stem
+        jobs[student] = Job(student, path, problem)
     return list(jobs.values())
 
 
@@ -111,15 +134,17 @@ class SubmissionGrader:
     def grade(self, job: Job, data: bytes) -> dict:
         start = time.monotonic()
         try:
-            size_on_disk = job.path.stat().st_size
+            size_on_disk = os.lstat(job.path).st_size
         except OSError:
             size_on_disk = len(data)
         exercises = self.config.exercises
-        record = {"student": job.student, "file": job.path.name, "exercises": [], "notes": [],
+        record = {"student": job.student, "file": gradebook.display_name(job.path.name), "exercises": [], "notes": [],
                   "isolation": [], "output": {}}
         try:
+            if job.problem:
+                raise Rejected(job.problem, name=gradebook.display_name(job.path.name)[:80])
             if job.path.suffix.lower() != ".ipynb":
-                raise Rejected("grading.reject.extension", name=job.path.name[:80])
+                raise Rejected("grading.reject.extension", name=gradebook.display_name(job.path.name)[:80])
             submission = parse_notebook(data, int(self.limits.max_notebook_mb * 2**20), size_on_disk)
         except Rejected as rej:
             record.update(status="rejected", reason=rej.reason)
@@ -158,7 +183,8 @@ class SubmissionGrader:
                     record["isolation"] = session.features
                     phase = "exercises"
                     for exercise in list(todo):
-                        results[exercise.id] = self._grade_exercise(session, exercise)
+                        results[exercise.id] = self._grade_exercise(
+                            session, exercise, [c["source"] for c in submission.cells])
                         todo.remove(exercise)
                 except Aborted as err:
                     lost = err
@@ -203,7 +229,9 @@ class SubmissionGrader:
         record["status"] = "incidents" if incidents else "graded"
         record["reason"] = "; ".join(incidents)
 
-    def _grade_exercise(self, session, exercise) -> dict:
+    def _grade_exercise(self, session, exercise, sources=()) -> dict:
+        if copies_reference(sources, exercise.id):
+            return _zero(exercise, "failed", msg("grading.copied_reference", id=exercise.id))
         probe = RemoteProbe(session, exercise)
         presence = probe.has_target()
         if presence == "missing":
@@ -223,10 +251,9 @@ class SubmissionGrader:
         return record
 
 
-def _read_submission(path: Path, limit_bytes: int) -> bytes:
-    """Read at most ``limit_bytes + 1`` bytes (a huge file is rejected without loading it)."""
-    with open(path, "rb") as fh:
-        return fh.read(limit_bytes + 1)
+def _read_submission(job: Job, limit_bytes: int) -> bytes:
+    """The bytes of a submission (a huge file is rejected without loading it; links read as nothing)."""
+    return b"" if job.problem else read_regular_file(job.path, limit_bytes)
 
 
 class Batch:
@@ -255,7 +282,7 @@ class Batch:
         limit = int(self.config.limits.max_notebook_mb * 2**20)
         pending, records = [], {}
         for job in jobs:
-            data = _read_submission(job.path, limit)
+            data = _read_submission(job, limit)
             key = gradebook.cache_key(data, self.fp)
             old = self.store.load(job.student)
             reuse = old and old.get("key") == key and old.get("status") != "internal"
@@ -268,8 +295,12 @@ class Batch:
                 pending.append((job, key))
         if self.progress:
             self.progress.start(len(jobs), done=len(records))
+        # Slots are offsets of leased uids (uids.UidLease): a batch running at the same time
+        # takes other uids, so two batches never share a worker uid.
+        isolated = self.config.isolate and sandbox.can_isolate()
+        lease = uids.UidLease(self.config.uid_base, procs) if isolated else None
         slots = queue.Queue()
-        for slot in range(procs):
+        for slot in (lease.__enter__() if lease else range(procs)):
             slots.put(slot)
         last_checkpoint = [time.monotonic()]
 
@@ -277,7 +308,7 @@ class Batch:
             job, key = item
             slot = slots.get()
             try:
-                data = _read_submission(job.path, limit)
+                data = _read_submission(job, limit)
                 record = SubmissionGrader(self.config, slot, self.zygote).grade(job, data)
             finally:
                 slots.put(slot)
@@ -304,6 +335,8 @@ class Batch:
             if self.zygote is not None:
                 self.zygote.close()
                 self.zygote = None
+            if lease is not None:
+                lease.release()
         if self.progress:
             self.progress.finish()
         ordered = [records[j.student] for j in jobs]

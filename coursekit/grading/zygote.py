@@ -218,15 +218,10 @@ def needs_tensorflow(paths, limit_bytes=20 * 2**20) -> bool:
     """Quick scan of the submissions' bytes for ``import tensorflow``/``keras`` (no parsing)."""
     import re
 
+    from coursekit.grading.notebook import read_regular_file
+
     pattern = re.compile(rb"(?:import|from)\s+(?:tensorflow|keras)\b")
-    for path in paths:
-        try:
-            with open(path, "rb") as fh:
-                if pattern.search(fh.read(limit_bytes)):
-                    return True
-        except OSError:
-            continue
-    return False
+    return any(pattern.search(read_regular_file(path, limit_bytes)) for path in paths)
 
 
 class ForkedProcess:
