@@ -85,3 +85,26 @@ def test_changed_submission_is_regraded(tmp_path):
     path.write_bytes(dumps(notebook([cell(IMPORTS), cell(ANSWER_OK, "90.2")])))
     assert subprocess.run(_command(folder, out), cwd=ROOT, timeout=120).returncode == 0
     assert float(_rows(out)[0]["total"]) == 1
+
+
+def test_ctrl_c_stops_promptly_and_keeps_finished_grades(tmp_path):
+    folder, out = tmp_path / "entregas", tmp_path / "salida"
+    folder.mkdir()
+    quick = [cell(IMPORTS), cell(SIGMOID_OK, "90.1"), cell(ANSWER_OK, "90.2")]
+    (folder / "a_rapido.ipynb").write_bytes(dumps(notebook(quick)))
+    for i in range(4):  # each would take the whole cell timeout
+        slow = [cell(IMPORTS), cell("while True:\n    pass"), cell(SIGMOID_OK, "90.1")]
+        (folder / f"b_lento{i}.ipynb").write_bytes(dumps(notebook(slow)))
+    proc = subprocess.Popen(_command(folder, out, "--procesos", "1", "--timeout-celda", "120"), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while "a_rapido" not in _states(out) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(1.0)  # a slow one is running now
+    start = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - start < 30, "Ctrl-C tardó demasiado"
+    assert proc.returncode == 130 and "interrumpida" in err, err[-2000:]
+    assert set(_states(out)) == {"a_rapido"}  # the cut-short one is not saved as graded
+    assert [row["alumno"] for row in _rows(out)] == ["a_rapido"]

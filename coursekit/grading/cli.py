@@ -16,7 +16,7 @@ from pathlib import Path
 
 from coursekit.grading import gradebook, sandbox
 from coursekit.grading.report import Progress, summary, write_report
-from coursekit.grading.runner import Batch, BatchConfig, find_submissions
+from coursekit.grading.runner import Batch, BatchConfig, Interrupted, find_submissions
 from coursekit.grading.session import Limits
 from coursekit.messages import msg
 
@@ -141,7 +141,11 @@ def run(args) -> int:
     batch = Batch(config, out, separator=args.separador, progress=progress,
                   report=lambda record: write_report(out, record))
     start = time.monotonic()
-    records = batch.run(jobs, force=set(args.alumno), only=set(args.alumno))
+    try:
+        records = batch.run(jobs, force=set(args.alumno), only=set(args.alumno))
+    except Interrupted as stop:
+        print("\n" + msg("grading.cli.interrupted", done=stop.done, left=stop.left, out=out), file=sys.stderr)
+        return 130
     for record in records:  # reports of reused results may be missing (older run killed before writing)
         report_path = out / "informes" / f"{gradebook.safe_name(record['student'])}.html"
         if not report_path.exists():

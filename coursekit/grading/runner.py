@@ -115,11 +115,12 @@ def _abort_line(kind: str, limits: Limits, seconds=None) -> str:
 class SubmissionGrader:
     """Grades one submission; never raises (bugs become an ``internal`` record)."""
 
-    def __init__(self, config: BatchConfig, slot: int, zygote=None):
+    def __init__(self, config: BatchConfig, slot: int, zygote=None, active=None):
         self.config = config
         self.limits = config.limits
         self.slot = slot
         self.zygote = zygote
+        self.active = active  # the batch's running sessions (killed when the batch is interrupted)
 
     def plan(self, workdir=None) -> dict:
         isolate = self.config.isolate and sandbox.can_isolate()
@@ -176,6 +177,8 @@ class SubmissionGrader:
                 session = WorkerSession(limits, self.plan(tmp), self.config.procs or 1, deadline, self.zygote)
                 record["launcher"] = session.launcher
                 lost, phase = None, "start"
+                if self.active is not None:
+                    self.active.add(session)
                 try:
                     session.start()
                     phase = "cells"
@@ -189,6 +192,8 @@ class SubmissionGrader:
                 except Aborted as err:
                     lost = err
                 finally:
+                    if self.active is not None:
+                        self.active.discard(session)
                     session.close()
                     record["output"] = session.output_excerpt()
             if lost is None:
@@ -256,6 +261,14 @@ def _read_submission(job: Job, limit_bytes: int) -> bytes:
     return b"" if job.problem else read_regular_file(job.path, limit_bytes)
 
 
+class Interrupted(Exception):
+    """Ctrl-C stopped the batch; ``done`` grades were kept (the rest is graded on the next run)."""
+
+    def __init__(self, done: int, left: int):
+        super().__init__(done)
+        self.done, self.left = done, left
+
+
 class Batch:
     """A whole batch: resume from state files, grade the rest in parallel, write the gradebook."""
 
@@ -275,6 +288,8 @@ class Batch:
         self.zygote = None
         self.zygote_error = None
         self.zygote_preloaded = []  # what the batch's zygote imported (empty: no zygote)
+        self.stopping = threading.Event()  # set by Ctrl-C: no new submission starts, none is saved
+        self.active = set()
 
     def run(self, jobs, force=(), only=()) -> list:
         """Grade ``jobs`` (skipping cached ones; ``force``: regrade; ``only``: touch nobody else)."""
@@ -306,12 +321,16 @@ class Batch:
 
         def work(item):
             job, key = item
+            if self.stopping.is_set():
+                return None
             slot = slots.get()
             try:
                 data = _read_submission(job, limit)
-                record = SubmissionGrader(self.config, slot, self.zygote).grade(job, data)
+                record = SubmissionGrader(self.config, slot, self.zygote, self.active).grade(job, data)
             finally:
                 slots.put(slot)
+            if self.stopping.is_set():  # cut short by Ctrl-C: graded again next time, never saved
+                return None
             record["key"] = key
             self.store.save(record)
             if self.report:
@@ -328,10 +347,23 @@ class Batch:
 
         if self.config.zygote and any(job.path.suffix.lower() == ".ipynb" for job, _ in pending):
             self.zygote = self._start_zygote([job.path for job, _ in pending], procs, limit)
+        pool = ThreadPoolExecutor(max_workers=procs)
         try:
-            with ThreadPoolExecutor(max_workers=procs) as pool:
-                list(pool.map(work, pending))
+            futures = [pool.submit(work, item) for item in pending]
+            for future in futures:
+                future.result()
+        except KeyboardInterrupt:
+            self.stopping.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            for session in list(self.active):
+                session.kill()
+            pool.shutdown(wait=True)
+            with self.lock:
+                done = list(records.values())
+            self.write(done)
+            raise Interrupted(len(done), len(jobs) - len(done)) from None
         finally:
+            pool.shutdown(wait=True)
             if self.zygote is not None:
                 self.zygote.close()
                 self.zygote = None
