@@ -1,12 +1,13 @@
 """Ejercicios del cuaderno 00 · Bienvenida y entorno: calentamiento con NumPy.
 
 00.1 normalizar píxeles, 00.2 codificación one-hot, 00.3 exactitud a partir de
-puntuaciones, 00.4 número de entradas de una imagen 28×28, 00.5 aplanar imágenes.
+puntuaciones, 00.4 número de entradas de una red densa para una imagen de cualquier
+forma, 00.5 aplanar imágenes.
 """
 
 import numpy as np
 
-from coursekit.exercises.core import Case, FunctionExercise, Mistake, ValueExercise, register
+from coursekit.exercises.core import Case, FunctionExercise, Mistake, register
 from coursekit.exercises.references import reference
 
 
@@ -189,24 +190,65 @@ register(FunctionExercise(
 
 
 # ---------------------------------------------------------------------------
-# 00.4 · Entradas de una imagen de 28×28 píxeles
+# 00.4 · Entradas de una red densa para imágenes de cualquier forma
 # ---------------------------------------------------------------------------
 
-NUM_INPUTS = 28 * 28
+@reference("00.4")
+def num_inputs(image_shape):
+    """Entradas de la primera capa densa. image_shape: (alto, ancho) o (alto, ancho, canales) -> int."""
+    count = 1
+    for size in image_shape:
+        count *= int(size)
+    return count
 
-register(ValueExercise(
+
+def _inputs_sum(image_shape):
+    return int(sum(image_shape))
+
+
+def _inputs_side(image_shape):
+    return int(image_shape[0])
+
+
+def _inputs_rgb(image_shape):
+    return int(image_shape[0]) * int(image_shape[1]) * 3
+
+
+def _inputs_no_channels(image_shape):
+    return int(image_shape[0]) * int(image_shape[1])
+
+
+def _inputs_shape(image_shape):
+    return tuple(image_shape)
+
+
+def _inputs_cases(rng):
+    h, w = (int(v) for v in rng.integers(5, 40, size=2))
+    c = int(rng.integers(2, 5))
+    return [
+        Case("imagen de MNIST (28, 28)", ((28, 28),)),
+        Case(f"imagen en escala de grises ({h}, {w})", ((h, w),)),
+        Case("foto en color (32, 32, 3)", ((32, 32, 3),)),
+        Case(f"imagen con {c} canales ({w}, {h}, {c})", ((w, h, c),)),
+        Case("forma como lista [8, 8]", ([8, 8],)),
+    ]
+
+
+register(FunctionExercise(
     id="00.4",
-    title="Entradas de una imagen de 28×28",
+    title="Entradas de una red densa para una imagen",
     target="num_inputs",
-    expected=NUM_INPUTS,
+    reference=num_inputs,
+    cases=_inputs_cases,
     points=1,
-    mistakes={
-        "ex.00.4.sum": 28 + 28,
-        "ex.00.4.side": 28,
-        "ex.00.4.rgb": 28 * 28 * 3,
-        "ex.00.4.shape": (28, 28),
-    },
-    hints=["ex.00.4.hint1", "ex.00.4.hint2"],
+    mistakes=[
+        Mistake("ex.00.4.sum", _inputs_sum),
+        Mistake("ex.00.4.side", _inputs_side),
+        Mistake("ex.00.4.shape", _inputs_shape),
+        Mistake("ex.00.4.rgb", _inputs_rgb),
+        Mistake("ex.00.4.channels", _inputs_no_channels),
+    ],
+    hints=["ex.00.4.hint1", "ex.00.4.hint2", "ex.00.4.hint3"],
 ))
 
 
@@ -294,10 +336,10 @@ WRONG_VARIANTS = {
         (_accuracy_error_rate, "ex.00.3.error_rate"),
     ],
     "00.4": [
-        (56, "ex.00.4.sum"),
-        (28 * 28 * 3, "ex.00.4.rgb"),
-        ((28, 28), "ex.00.4.shape"),
-        (700, "cmp.scalar"),
+        (_inputs_sum, "ex.00.4.sum"),
+        (_inputs_rgb, "ex.00.4.rgb"),
+        (_inputs_shape, "ex.00.4.shape"),
+        (_inputs_no_channels, "ex.00.4.channels"),
     ],
     "00.5": [
         (_flatten_all, "ex.00.5.all_flat"),

@@ -2,7 +2,8 @@
 
 01.1 sigmoide estable, 01.2 derivada de la sigmoide, 01.3 softmax estable,
 01.4 paso hacia delante de una neurona, 01.5 regla de aprendizaje del perceptrón,
-01.6 clasificador de dígitos con Keras (o PyTorch).
+01.6 clasificador denso de tamaño cualquiera (Keras con softmax o PyTorch con puntuaciones),
+01.7 jacobiana de la softmax.
 """
 
 import numpy as np
@@ -23,7 +24,8 @@ from coursekit.messages import msg
 def sigmoid(z):
     """Sigmoide elemento a elemento, sin desbordamientos. z: número o array -> misma forma."""
     z = np.asarray(z, dtype=float)
-    ez = np.exp(-np.abs(z))  # siempre en (0, 1]: nunca desborda
+    with np.errstate(under="ignore"):  # e^(−1000) se redondea a 0: inofensivo
+        ez = np.exp(-np.abs(z))  # siempre en [0, 1]: nunca desborda
     return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
 
 
@@ -365,59 +367,143 @@ register(CustomExercise(
 
 
 # ---------------------------------------------------------------------------
-# 01.6 · Un clasificador de dígitos (capa de salida softmax)
+# 01.6 · Un clasificador de tamaño cualquiera (Keras con softmax, PyTorch con puntuaciones)
 # ---------------------------------------------------------------------------
 
-HIDDEN_UNITS = 32
-CLASSIFIER_PARAMS = 784 * HIDDEN_UNITS + HIDDEN_UNITS + HIDDEN_UNITS * 10 + 10  # 25 450
+def dense_param_count(num_inputs, hidden_units, num_classes):
+    """Parámetros de una red densa num_inputs -> hidden_units... -> num_classes."""
+    sizes = [num_inputs, *hidden_units, num_classes]
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 @reference("01.6")
-def build_classifier():
-    """Modelo de Keras: 784 entradas -> Dense(32, ReLU) -> Dense(10, softmax)."""
+def build_classifier(num_inputs, hidden_units, num_classes):
+    """Modelo de Keras sin entrenar: num_inputs -> Dense(h, ReLU) por cada h de hidden_units -> Dense(num_classes, softmax)."""
     import keras
 
-    return keras.Sequential([
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(HIDDEN_UNITS, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
+    layers = [keras.Input(shape=(num_inputs,))]
+    for units in hidden_units:
+        layers.append(keras.layers.Dense(units, activation="relu"))
+    layers.append(keras.layers.Dense(num_classes, activation="softmax"))
+    return keras.Sequential(layers)
+
+
+def _classifier_configs(rng):
+    """Tres arquitecturas: una capa oculta, dos capas ocultas y ninguna (un modelo lineal)."""
+    return [
+        (784, [int(rng.integers(8, 30))], 10),
+        (int(rng.integers(20, 80)), [int(rng.integers(10, 30)), int(rng.integers(4, 12))], int(rng.integers(3, 7))),
+        (int(rng.integers(5, 30)), [], int(rng.integers(3, 6))),
+    ]
 
 
 def _check_classifier(probe, rng):
-    try:
-        description = probe.inspect("describe_model", (784,), call_args=())
-    except LearnerError as err:
-        # Un Sequential de Keras sin keras.Input no está construido: no tiene parámetros ni forma de salida.
-        if "isn't built" in err.error or "never been called" in err.error:
-            raise Failed(msg("ex.01.6.not_built"), mistake="ex.01.6.not_built") from None
-        raise
-    require_model(description)
-    if description["framework"] == "keras":
-        require_model(description, kinds=["Dense", "Dense"])
-        require_model(description, output_shapes=[(None, HIDDEN_UNITS), (None, 10)])
-        require_model(description, activations=["relu", "softmax"])
-    else:  # PyTorch: nn.Sequential(Linear, ReLU, Linear, Softmax)
-        require_model(description, kinds=["Linear", "ReLU", "Linear", "Softmax"])
-        require_model(description, output_shapes=[(None, HIDDEN_UNITS), None, (None, 10), None])
-    require_model(description, params=CLASSIFIER_PARAMS)
-    if description["framework"] == "keras":
-        return  # la activación «softmax» de Keras ya actúa sobre el último eje (las clases)
-    # PyTorch: comprobar que la softmax reparte la probabilidad entre las clases de cada ejemplo.
-    X = rng.random((5, 784)).astype(np.float32)
-    P = np.asarray(probe.inspect("predict", X, call_args=()), dtype=float)
-    require(P.shape == (5, 10), "cmp.shape", actual=P.shape, expected=(5, 10))
-    require(bool(np.all(P >= 0)) and np.allclose(P.sum(axis=1), 1.0, atol=1e-4), "ex.01.6.rows_sum",
-            mistake=True)
+    for num_inputs, hidden, num_classes in _classifier_configs(rng):
+        args = (num_inputs, list(hidden), num_classes)
+        try:
+            description = probe.inspect("describe_model", (num_inputs,), call_args=args)
+        except LearnerError as err:
+            # Un Sequential de Keras sin keras.Input no está construido: no tiene parámetros ni forma de salida.
+            if "isn't built" in err.error or "never been called" in err.error:
+                raise Failed(msg("ex.01.6.not_built"), mistake="ex.01.6.not_built") from None
+            raise
+        require_model(description)
+        if description["framework"] == "keras":
+            require_model(description, kinds=["Dense"] * (len(hidden) + 1))
+            require_model(description, output_shapes=[(None, h) for h in hidden] + [(None, num_classes)])
+            require_model(description, activations=["relu"] * len(hidden) + ["softmax"])
+        else:  # PyTorch: Linear, ReLU, ..., Linear; la última capa da puntuaciones (logits)
+            kinds = [layer["kind"] for layer in description["layers"]]
+            require(not kinds or kinds[-1] not in ("Softmax", "LogSoftmax", "Sigmoid"), "ex.01.6.torch_softmax",
+                    mistake=True)
+            require_model(description, kinds=["Linear", "ReLU"] * len(hidden) + ["Linear"])
+            shapes = []
+            for h in hidden:
+                shapes += [(None, h), None]
+            require_model(description, output_shapes=shapes + [(None, num_classes)])
+        require_model(description, params=dense_param_count(num_inputs, hidden, num_classes))
+        # Comportamiento: predicciones con entradas nuevas.
+        X = rng.random((5, num_inputs)).astype(np.float32)
+        P = np.asarray(probe.inspect("predict", X, call_args=args), dtype=float)
+        require(P.shape == (5, num_classes), "cmp.shape", actual=P.shape, expected=(5, num_classes))
+        if description["framework"] == "keras":
+            require(bool(np.all(P >= 0)) and np.allclose(P.sum(axis=1), 1.0, atol=1e-4), "ex.01.6.rows_sum",
+                    mistake=True)
 
 
 register(CustomExercise(
     id="01.6",
-    title="Un clasificador de dígitos con salida softmax",
+    title="Un clasificador de cualquier tamaño",
     target="build_classifier",
     checks=_check_classifier,
     points=2,
     hints=["ex.01.6.hint1", "ex.01.6.hint2", "ex.01.6.hint3"],
+))
+
+
+# ---------------------------------------------------------------------------
+# 01.7 · La jacobiana de la softmax
+# ---------------------------------------------------------------------------
+
+@reference("01.7")
+def softmax_jacobian(z):
+    """Jacobiana de la softmax en z. z: (k,) -> J: (k, k) con J[i, j] = ∂s_i/∂z_j."""
+    s = softmax(np.asarray(z, dtype=float))
+    return np.diag(s) - np.outer(s, s)
+
+
+def _jacobian_diagonal_only(z):
+    s = softmax(np.asarray(z, dtype=float))
+    return np.diag(s * (1.0 - s))
+
+
+def _jacobian_sign(z):
+    s = softmax(np.asarray(z, dtype=float))
+    return np.outer(s, s) - np.diag(s)
+
+
+def _jacobian_no_diag(z):
+    s = softmax(np.asarray(z, dtype=float))
+    return -np.outer(s, s)
+
+
+def _jacobian_naive(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    s = e / e.sum()
+    return np.diag(s) - np.outer(s, s)
+
+
+def _jacobian_identity(z):
+    s = softmax(np.asarray(z, dtype=float))
+    return np.eye(len(s)) - np.outer(s, s)
+
+
+def _jacobian_cases(rng):
+    k = int(rng.integers(3, 7))
+    return [
+        Case(f"vector aleatorio de {k} puntuaciones", (rng.normal(0.0, 2.0, size=k),)),
+        Case("dos clases ([1.5, 0])", (np.array([1.5, 0.0]),)),
+        Case("puntuaciones iguales ([0, 0, 0, 0])", (np.zeros(4),)),
+        Case("puntuaciones muy grandes ([1000, 1001, 998])", (np.array([1000.0, 1001.0, 998.0]),)),
+    ]
+
+
+register(FunctionExercise(
+    id="01.7",
+    title="La jacobiana de la softmax",
+    target="softmax_jacobian",
+    reference=softmax_jacobian,
+    cases=_jacobian_cases,
+    points=2,
+    mistakes=[
+        Mistake("ex.01.7.overflow", _jacobian_naive),
+        Mistake("ex.01.7.diagonal_only", _jacobian_diagonal_only),
+        Mistake("ex.01.7.sign", _jacobian_sign),
+        Mistake("ex.01.7.identity", _jacobian_identity),
+        Mistake("ex.01.7.no_diag", _jacobian_no_diag),
+    ],
+    hints=["ex.01.7.hint1", "ex.01.7.hint2", "ex.01.7.hint3"],
+    rtol=1e-6, atol=1e-10,
 ))
 
 
@@ -454,46 +540,49 @@ def _perceptron_only_w(X, y, lr=1.0, num_epochs=10):
     return train_perceptron(X, y, lr, num_epochs)[0]
 
 
-def _classifier_sigmoid_output():
+def _classifier_sigmoid_output(num_inputs, hidden_units, num_classes):
+    import keras
+
+    layers = [keras.Input(shape=(num_inputs,))]
+    layers += [keras.layers.Dense(units, activation="relu") for units in hidden_units]
+    layers.append(keras.layers.Dense(num_classes, activation="sigmoid"))
+    return keras.Sequential(layers)
+
+
+def _classifier_fixed_hidden(num_inputs, hidden_units, num_classes):
     import keras
 
     return keras.Sequential([
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(HIDDEN_UNITS, activation="relu"),
-        keras.layers.Dense(10, activation="sigmoid"),
+        keras.Input(shape=(num_inputs,)),
+        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(num_classes, activation="softmax"),
     ])
 
 
-def _classifier_one_output():
+def _classifier_without_input(num_inputs, hidden_units, num_classes):
     import keras
 
-    return keras.Sequential([
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(HIDDEN_UNITS, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    layers = [keras.layers.Dense(units, activation="relu") for units in hidden_units]
+    layers.append(keras.layers.Dense(num_classes, activation="softmax"))
+    return keras.Sequential(layers)
 
 
-def _classifier_without_input():
-    import keras
-
-    return keras.Sequential([
-        keras.layers.Dense(HIDDEN_UNITS, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-
-
-def _classifier_torch_softmax_dim0():
+def _classifier_torch_softmax(num_inputs, hidden_units, num_classes):
     from torch import nn
 
-    return nn.Sequential(nn.Linear(784, HIDDEN_UNITS), nn.ReLU(), nn.Linear(HIDDEN_UNITS, 10), nn.Softmax(dim=0))
+    sizes, layers = [num_inputs, *hidden_units], []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], num_classes), nn.Softmax(dim=1))
 
 
-def _classifier_torch():
+def _classifier_torch(num_inputs, hidden_units, num_classes):
     from torch import nn
 
-    return nn.Sequential(nn.Linear(784, HIDDEN_UNITS), nn.ReLU(), nn.Linear(HIDDEN_UNITS, 10), nn.Softmax(dim=1))
-
+    sizes, layers = [num_inputs, *hidden_units], []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], num_classes))
 
 
 WRONG_VARIANTS = {
@@ -527,8 +616,14 @@ WRONG_VARIANTS = {
     ],
     "01.6": [
         (_classifier_sigmoid_output, "model.activation"),
-        (_classifier_one_output, "model.output_shape"),
+        (_classifier_fixed_hidden, "model.output_shape"),
         (_classifier_without_input, "ex.01.6.not_built"),
-        (_classifier_torch_softmax_dim0, "ex.01.6.rows_sum"),
+        (_classifier_torch_softmax, "ex.01.6.torch_softmax"),
+    ],
+    "01.7": [
+        (_jacobian_naive, "ex.01.7.overflow"),
+        (_jacobian_diagonal_only, "ex.01.7.diagonal_only"),
+        (_jacobian_sign, "ex.01.7.sign"),
+        (_jacobian_identity, "ex.01.7.identity"),
     ],
 }

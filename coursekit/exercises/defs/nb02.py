@@ -3,9 +3,11 @@
 02.1 mse              — error cuadrático medio, robusto a formas (n, 1) frente a (n,).
 02.2 mse_gradients    — gradientes (dw, db) de la MSE de la regresión lineal.
 02.3 gd_quadratic     — descenso sobre una cuadrática con criterio de parada (trayectoria).
-02.4 minibatch_epoch  — una época de SGD con minilotes para la regresión lineal.
+02.4 minibatch_epoch  — una época de SGD con minilotes (trayectoria de los parámetros).
 02.5 binary_cross_entropy — entropía cruzada binaria con recorte de probabilidades.
-02.6 lr_critical      — tasa de aprendizaje a partir de la cual diverge el descenso.
+02.6 critical_lr      — tasa de aprendizaje a partir de la cual diverge el descenso en ½ xᵀAx.
+02.7 momentum_path    — descenso del gradiente con momento en una cuadrática.
+02.8 softmax_cross_entropy — pérdida y gradientes de un clasificador softmax.
 """
 
 
@@ -15,7 +17,6 @@ from coursekit.exercises.core import (
     Case,
     FunctionExercise,
     Mistake,
-    ValueExercise,
     register,
 )
 from coursekit.exercises.references import reference
@@ -293,34 +294,44 @@ register(FunctionExercise(
 
 @reference("02.4")
 def minibatch_epoch(X, y, w, b, lr, batch_size, seed):
-    """Una época de SGD con minilotes para y_hat = X @ w + b. X: (n, d), y: (n,), w: (d,) -> (w, b)."""
+    """Una época de SGD con minilotes para y_hat = X @ w + b. X: (n, d), y: (n,), w: (d,) -> (W (k+1, d), B (k+1,))."""
     X, y = np.asarray(X, float), _flat(y)
     w, b = _flat(w).copy(), float(b)
+    W, B = [w], [b]
     order = np.random.default_rng(seed).permutation(len(y))
     for start in range(0, len(y), batch_size):
         idx = order[start:start + batch_size]
         err = X[idx] @ w + b - y[idx]
         w = w - lr * 2 * X[idx].T @ err / len(idx)
         b = b - lr * 2 * float(err.mean())
-    return w, b
+        W.append(w)
+        B.append(b)
+    return np.array(W), np.array(B)
 
 
 def _epoch_variant(X, y, w, b, lr, batch_size, seed, *, shuffle=True, drop_last=False,
-                   full_gradient=False, divide_by_batch_size=False, stale=False):
+                   full_gradient=False, divide_by_batch_size=False, stale=False, skip_start=False,
+                   alias=False):
     X, y = np.asarray(X, float), _flat(y)
     w, b = _flat(w).copy(), float(b)
     n = len(y)
     order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - batch_size + 1 if drop_last else n
     w0, b0 = w.copy(), b
+    W, B = ([] if skip_start else [w]), ([] if skip_start else [b])
     for start in range(0, stop, batch_size):
         idx = np.arange(n) if full_gradient else order[start:start + batch_size]
         count = batch_size if divide_by_batch_size else len(idx)
         ww, bb = (w0, b0) if stale else (w, b)
         err = X[idx] @ ww + bb - y[idx]
-        w = w - lr * 2 * X[idx].T @ err / count
+        if alias:
+            w -= lr * 2 * X[idx].T @ err / count
+        else:
+            w = w - lr * 2 * X[idx].T @ err / count
         b = b - lr * 2 * float(err.sum()) / count
-    return w, b
+        W.append(w)
+        B.append(b)
+    return np.array(W), np.array(B)
 
 
 def _epoch_no_shuffle(*args):
@@ -343,9 +354,17 @@ def _epoch_stale(*args):
     return _epoch_variant(*args, stale=True)
 
 
+def _epoch_missing_start(*args):
+    return _epoch_variant(*args, skip_start=True)
+
+
+def _epoch_aliasing(*args):
+    return _epoch_variant(*args, alias=True)
+
+
 def _epoch_cases(rng):
     cases = []
-    for label, n, d in (("datos aleatorios", int(rng.integers(20, 60)), int(rng.integers(1, 4))),
+    for label, n, d in (("datos aleatorios", int(rng.integers(20, 60)), int(rng.integers(2, 4))),
                         ("otra vez, con otros datos", int(rng.integers(20, 60)), 2)):
         batch_size = int(rng.integers(3, 9))
         if n % batch_size == 0:
@@ -363,6 +382,8 @@ def _epoch_cases(rng):
 
 
 _epoch_mistakes = [
+    Mistake("ex.02.4.missing_start", _epoch_missing_start),
+    Mistake("ex.02.4.aliasing", _epoch_aliasing),
     Mistake("ex.02.4.no_shuffle", _epoch_no_shuffle),
     Mistake("ex.02.4.drop_last", _epoch_drop_last),
     Mistake("ex.02.4.divide_by_batch_size", _epoch_divide_by_batch_size),
@@ -372,7 +393,7 @@ _epoch_mistakes = [
 
 register(FunctionExercise(
     "02.4", "Una época con minilotes", "minibatch_epoch", reference=minibatch_epoch, cases=_epoch_cases,
-    mistakes=_epoch_mistakes, parts=("w", "b"), parts_key="ex.02.4.not_pair", rtol=1e-6, atol=1e-9,
+    mistakes=_epoch_mistakes, parts=("W", "B"), parts_key="ex.02.4.not_pair", rtol=1e-6, atol=1e-9,
     points=2, hints=["ex.02.4.hint1", "ex.02.4.hint2", "ex.02.4.hint3"],
 ))
 
@@ -440,19 +461,258 @@ register(FunctionExercise(
 
 
 # ---------------------------------------------------------------- 02.6 · tasa de aprendizaje crítica
-# f(x1, x2) = 2·x1² + 8·x2²: segundas derivadas 4 y 16; diverge si lr > 2 / 16.
+# f(x) = ½ xᵀAx: matriz de segundas derivadas A; diverge si lr > 2 / λ_max(A).
 
-LR_CRITICAL = 2 / 16
+@reference("02.6")
+def critical_lr(A):
+    """Tasa a partir de la cual diverge el descenso en f(x) = ½ xᵀAx. A: (d, d) simétrica definida positiva -> float."""
+    curvatures = np.linalg.eigvalsh(np.asarray(A, dtype=float))
+    return float(2.0 / curvatures.max())
 
-register(ValueExercise(
-    "02.6", "Tasa de aprendizaje crítica", "lr_critical", expected=LR_CRITICAL, points=1,
-    hints=["ex.02.6.hint1", "ex.02.6.hint2", "ex.02.6.hint3"],
-    mistakes={
-        "ex.02.6.flat_direction": 2 / 4,
-        "ex.02.6.one_over_curvature": 1 / 16,
-        "ex.02.6.coefficient": 2 / 8,
-    },
-    rtol=1e-3, atol=1e-9,
+
+def _lr_flat_direction(A):
+    return float(2.0 / np.linalg.eigvalsh(np.asarray(A, dtype=float)).min())
+
+
+def _lr_one_over(A):
+    return float(1.0 / np.linalg.eigvalsh(np.asarray(A, dtype=float)).max())
+
+
+def _lr_diagonal(A):
+    return float(2.0 / np.diag(np.asarray(A, dtype=float)).max())
+
+
+def _lr_coefficient(A):
+    return float(2.0 / (0.5 * np.linalg.eigvalsh(np.asarray(A, dtype=float)).max()))
+
+
+def _random_spd(rng, d):
+    Q, _ = np.linalg.qr(rng.normal(0, 1, (d, d)))
+    eigenvalues = rng.uniform(0.5, 20, d)
+    A = Q @ np.diag(eigenvalues) @ Q.T
+    return (A + A.T) / 2
+
+
+def _critical_cases(rng):
+    return [
+        Case("f = 2·x1² + 8·x2² (A diagonal)", (_frozen(np.diag([4.0, 16.0]))[0],)),
+        Case("matriz 2×2 aleatoria con términos cruzados", (_frozen(_random_spd(rng, 2))[0],)),
+        Case("matriz 4×4 aleatoria", (_frozen(_random_spd(rng, 4))[0],)),
+        Case("una sola variable, A = [[5]]", (_frozen(np.array([[5.0]]))[0],)),
+    ]
+
+
+register(FunctionExercise(
+    "02.6", "Tasa de aprendizaje crítica", "critical_lr", reference=critical_lr, cases=_critical_cases,
+    points=1, hints=["ex.02.6.hint1", "ex.02.6.hint2", "ex.02.6.hint3"],
+    mistakes=[
+        Mistake("ex.02.6.flat_direction", _lr_flat_direction),
+        Mistake("ex.02.6.one_over_curvature", _lr_one_over),
+        Mistake("ex.02.6.coefficient", _lr_coefficient),
+        Mistake("ex.02.6.diagonal", _lr_diagonal),
+    ],
+    rtol=1e-6, atol=1e-12,
+))
+
+
+# ---------------------------------------------------------------- 02.7 · descenso con momento
+
+@reference("02.7")
+def momentum_path(A, x0, lr, beta, num_steps):
+    """Descenso con momento en f(x) = ½ xᵀAx (gradiente A·x). A: (d, d), x0: (d,) -> trayectoria (num_steps + 1, d)."""
+    A = np.asarray(A, dtype=float)
+    x = _flat(x0).copy()
+    v = np.zeros_like(x)
+    path = [x]
+    for _ in range(num_steps):
+        v = beta * v - lr * (A @ x)
+        x = x + v
+        path.append(x)
+    return np.array(path)
+
+
+def _momentum_variant(A, x0, lr, beta, num_steps, *, no_beta=False, late_velocity=False, ema=False,
+                      sign=1.0, skip_start=False):
+    A = np.asarray(A, dtype=float)
+    x = _flat(x0).copy()
+    v = np.zeros_like(x)
+    path = [] if skip_start else [x]
+    b = 0.0 if no_beta else beta
+    for _ in range(num_steps):
+        if late_velocity:
+            x = x + v
+        scale = (1 - b) if ema else 1.0
+        v = b * v - sign * scale * lr * (A @ x)
+        if not late_velocity:
+            x = x + v
+        path.append(x)
+    return np.array(path)
+
+
+def _momentum_no_beta(*args):
+    return _momentum_variant(*args, no_beta=True)
+
+
+def _momentum_late_velocity(*args):
+    return _momentum_variant(*args, late_velocity=True)
+
+
+def _momentum_ema(*args):
+    return _momentum_variant(*args, ema=True)
+
+
+def _momentum_sign(*args):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _momentum_variant(*args, sign=-1.0)
+
+
+def _momentum_missing_start(*args):
+    return _momentum_variant(*args, skip_start=True)
+
+
+def _momentum_cases(rng):
+    A2 = _random_spd(rng, 2)
+    lr2 = float(rng.uniform(0.3, 1.0) / np.linalg.eigvalsh(A2).max())
+    A3 = _random_spd(rng, 3)
+    lr3 = float(rng.uniform(0.3, 1.0) / np.linalg.eigvalsh(A3).max())
+    return [
+        Case("valle alargado A = diag(1, 100), β = 0,9", (_frozen(np.diag([1.0, 100.0]))[0],
+                                                            _frozen(rng.normal(0, 3, 2))[0], 0.018, 0.9, 30)),
+        Case("cuadrática aleatoria en 2-D", (*_frozen(A2, rng.normal(0, 3, 2)), lr2, float(rng.uniform(0.5, 0.95)), 20)),
+        Case("cuadrática aleatoria en 3-D", (*_frozen(A3, rng.normal(0, 3, 3)), lr3, float(rng.uniform(0.5, 0.95)), 15)),
+        Case("x0 con números enteros y un solo paso", (_frozen(np.diag([2.0, 1.0]))[0],
+                                                        _frozen(np.array([3, -1]))[0], 0.1, 0.9, 1)),
+    ]
+
+
+register(FunctionExercise(
+    "02.7", "Descenso con momento", "momentum_path", reference=momentum_path, cases=_momentum_cases,
+    points=2, hints=["ex.02.7.hint1", "ex.02.7.hint2", "ex.02.7.hint3"],
+    mistakes=[
+        Mistake("ex.02.7.missing_start", _momentum_missing_start),
+        Mistake("ex.02.7.no_beta", _momentum_no_beta),
+        Mistake("ex.02.7.late_velocity", _momentum_late_velocity),
+        Mistake("ex.02.7.ema", _momentum_ema),
+        Mistake("ex.02.7.sign", _momentum_sign),
+    ],
+    rtol=1e-6, atol=1e-9,
+))
+
+
+# ---------------------------------------------------------------- 02.8 · entropía cruzada softmax y sus gradientes
+
+def _stable_softmax(Z):
+    Z = Z - Z.max(axis=1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+@reference("02.8")
+def softmax_cross_entropy(X, y, W, b):
+    """Pérdida y gradientes de un clasificador softmax. X: (n, d), y: (n,) enteros, W: (d, k), b: (k,) -> (loss, dW (d, k), db (k,))."""
+    X, W, b = np.asarray(X, float), np.asarray(W, float), _flat(b)
+    y = np.asarray(y).astype(int).ravel()
+    n = len(y)
+    logits = X @ W + b
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = float(-log_probs[np.arange(n), y].mean())
+    G = np.exp(log_probs)
+    G[np.arange(n), y] -= 1.0
+    G /= n
+    return loss, X.T @ G, G.sum(axis=0)
+
+
+def _ce_parts(X, y, W, b, *, naive=False, sign=1.0, no_mean=False, db_axis=0, all_log=False):
+    X, W, b = np.asarray(X, float), np.asarray(W, float), _flat(b)
+    y = np.asarray(y).astype(int).ravel()
+    n = len(y)
+    Z = X @ W + b
+    if naive:
+        E = np.exp(Z)
+        P = E / E.sum(axis=1, keepdims=True)
+    else:
+        P = _stable_softmax(Z)
+    Y = np.zeros_like(P)
+    Y[np.arange(n), y] = 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = float(-np.log(P).mean()) if all_log else float(-np.log(P[np.arange(n), y]).mean())
+    G = sign * (P - Y) / (1 if no_mean else n)
+    db = G.sum(axis=db_axis)
+    return loss, X.T @ G, db
+
+
+def _ce_log_of_probability(X, y, W, b):
+    X, W, b = np.asarray(X, float), np.asarray(W, float), _flat(b)
+    y = np.asarray(y).astype(int).ravel()
+    n = len(y)
+    P = _stable_softmax(X @ W + b)
+    with np.errstate(divide="ignore"):
+        loss = float(-np.log(P[np.arange(n), y]).mean())
+    G = P.copy()
+    G[np.arange(n), y] -= 1.0
+    return loss, X.T @ G / n, G.sum(axis=0) / n
+
+
+def _ce_naive(X, y, W, b):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _ce_parts(X, y, W, b, naive=True)
+
+
+def _ce_sign(X, y, W, b):
+    return _ce_parts(X, y, W, b, sign=-1.0)
+
+
+def _ce_no_mean(X, y, W, b):
+    return _ce_parts(X, y, W, b, no_mean=True)
+
+
+def _ce_db_axis(X, y, W, b):
+    return _ce_parts(X, y, W, b, db_axis=1)
+
+
+def _ce_all_log(X, y, W, b):
+    return _ce_parts(X, y, W, b, all_log=True)
+
+
+def _ce_transposed(X, y, W, b):
+    loss, dW, db = softmax_cross_entropy(X, y, W, b)
+    return loss, dW.T, db
+
+
+def _ce_cases(rng):
+    cases = []
+    for label, n, d, k in (("datos aleatorios", int(rng.integers(8, 30)), int(rng.integers(3, 7)), int(rng.integers(3, 6))),
+                           ("dos clases", int(rng.integers(6, 20)), 2, 2)):
+        if n == d or n == k:
+            n += 1
+        X = rng.normal(0, 1, (n, d))
+        y = rng.integers(0, k, n)
+        W = rng.normal(0, 0.5, (d, k))
+        b = rng.normal(0, 0.5, k)
+        cases.append(Case(label, tuple(_frozen(X, y, W, b))))
+    X = rng.normal(0, 1, (5, 3))
+    cases.append(Case("puntuaciones muy grandes (pesos de tamaño 300)",
+                      tuple(_frozen(X, np.array([0, 1, 2, 3, 0]), rng.normal(0, 300, (3, 4)), np.zeros(4)))))
+    cases.append(Case("un solo ejemplo", tuple(_frozen([[1.0, -2.0]], [1], [[0.5, -0.5, 0.0], [0.1, 0.2, 0.3]], [0.0, 0.0, 0.0]))))
+    return cases
+
+
+register(FunctionExercise(
+    "02.8", "Entropía cruzada softmax y sus gradientes", "softmax_cross_entropy",
+    reference=softmax_cross_entropy, cases=_ce_cases, points=3,
+    parts=("loss", "dW", "db"), parts_key="ex.02.8.not_triple",
+    hints=["ex.02.8.hint1", "ex.02.8.hint2", "ex.02.8.hint3"],
+    mistakes=[
+        Mistake("ex.02.8.log_zero", _ce_log_of_probability),
+        Mistake("ex.02.8.overflow", _ce_naive),
+        Mistake("ex.02.8.sign", _ce_sign),
+        Mistake("ex.02.8.no_mean", _ce_no_mean),
+        Mistake("ex.02.8.db_axis", _ce_db_axis),
+        Mistake("ex.02.8.all_log", _ce_all_log),
+        Mistake("ex.02.8.transposed", _ce_transposed),
+    ],
+    rtol=1e-6, atol=1e-9,
 ))
 
 
@@ -486,6 +746,8 @@ WRONG_VARIANTS = {
         (_gd_stale_gradient, "ex.02.3.stale_gradient"),
     ],
     "02.4": [
+        (_epoch_missing_start, "ex.02.4.missing_start"),
+        (_epoch_aliasing, "ex.02.4.aliasing"),
         (_epoch_no_shuffle, "ex.02.4.no_shuffle"),
         (_epoch_drop_last, "ex.02.4.drop_last"),
         (_epoch_divide_by_batch_size, "ex.02.4.divide_by_batch_size"),
@@ -498,8 +760,24 @@ WRONG_VARIANTS = {
         (_bce_swapped, "ex.02.5.swapped"),
     ],
     "02.6": [
-        (2 / 4, "ex.02.6.flat_direction"),
-        (1 / 16, "ex.02.6.one_over_curvature"),
-        (0.3, "cmp.scalar"),
+        (_lr_flat_direction, "ex.02.6.flat_direction"),
+        (_lr_one_over, "ex.02.6.one_over_curvature"),
+        (_lr_diagonal, "ex.02.6.diagonal"),
+        (lambda A: 0.3, "cmp.scalar"),
+    ],
+    "02.7": [
+        (_momentum_missing_start, "ex.02.7.missing_start"),
+        (_momentum_no_beta, "ex.02.7.no_beta"),
+        (_momentum_late_velocity, "ex.02.7.late_velocity"),
+        (_momentum_ema, "ex.02.7.ema"),
+        (_momentum_sign, "ex.02.7.sign"),
+    ],
+    "02.8": [
+        (_ce_naive, "ex.02.8.overflow"),
+        (_ce_log_of_probability, "ex.02.8.log_zero"),
+        (_ce_sign, "ex.02.8.sign"),
+        (_ce_no_mean, "ex.02.8.no_mean"),
+        (_ce_db_axis, "ex.02.8.db_axis"),
+        (_ce_all_log, "ex.02.8.all_log"),
     ],
 }
