@@ -358,7 +358,8 @@ def _render(nb, analysis: _Analysis, edition: str):
         cell.source = _render_cell(parsed, edition) if parsed.regions else _source(cell)
         if edition == "student" and parsed.regions and cell.get("cell_type") == "code":
             try:
-                ast.parse(_MAGIC_RE.sub(r"\1pass", cell.source))
+                compile(_MAGIC_RE.sub(r"\1pass", cell.source), "<celda>", "exec",
+                        flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
             except SyntaxError as err:
                 raise _Where(analysis.label, number, parsed.exercise_id).error(
                     "editions.stub_syntax", error=err.msg, line=err.lineno or 0)

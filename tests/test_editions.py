@@ -91,18 +91,26 @@ def test_student_stub_keeps_the_markers_indentation():
     nb = notebook(solution_cell(DOUBLE), check_cell())
     student = build_student(nb, NAME)
     assert student.cells[2].source == (
-        'def double(x):\n    # TU CÓDIGO AQUÍ\n    pendiente("89.1")\n'
+        'def double(x):\n    # TU CÓDIGO AQUÍ\n    return pendiente("89.1")\n'
     )
     assert build_solutions(nb, NAME).cells[2].source == "def double(x):\n    y = 2 * x\n    return y\n"
     compile(student.cells[2].source, "stub", "exec")  # the stub is valid Python
 
 
 def test_several_regions_top_level_and_tabs():
-    source = "import numpy as np\n### BEGIN SOLUTION\nw = np.ones(3)\n### END SOLUTION\nb = 0\n\t# BEGIN SOLUTION\n\tz = 1\n\t# END SOLUTION"
+    source = ("import numpy as np\n### BEGIN SOLUTION\nw = np.ones(3)\n### END SOLUTION\nb = 0\n"
+              "def f():\n\t# BEGIN SOLUTION\n\tz = 1\n\treturn z\n\t# END SOLUTION")
     student = build_student(notebook(solution_cell(source)), NAME)
-    assert student.cells[2].source == (
-        'import numpy as np\n# TU CÓDIGO AQUÍ\npendiente("89.1")\nb = 0\n\t# TU CÓDIGO AQUÍ\n\tpendiente("89.1")'
+    assert student.cells[2].source == (  # 89.1 is not registered: no target name for the top-level stub
+        'import numpy as np\n# TU CÓDIGO AQUÍ\npendiente("89.1")\nb = 0\ndef f():\n\t# TU CÓDIGO AQUÍ\n'
+        '\treturn pendiente("89.1")'
     )
+
+
+def test_a_stub_that_would_not_be_python_is_refused():
+    source = "if True:\n    ### BEGIN SOLUTION\n    z = 1\n    ### END SOLUTION\n"  # `return` outside a function
+    with pytest.raises(editions.EditionError, match="no sería código Python válido"):
+        build_student(notebook(solution_cell(source)), NAME)
 
 
 def test_hidden_tests_removed_for_learners_and_kept_in_solutions():
@@ -322,26 +330,31 @@ def test_student_edition_runs_and_only_pending_exercises_fail(tmp_path):
 
     * The exercise cell defining ``double`` runs fine: the stub is inside the function.
     * ``check("89.1", double)`` shows the Spanish «pendiente» report (no error).
-    * A later cell that *uses* the unsolved function (``double(5)``) stops with the
-      same ``ExercisePending`` naming exercise 89.1 («El ejercicio 89.1 está pendiente…»).
-    * A top-level stub (exercise 89.2, a value) raises ``ExercisePending`` right away.
+    * A later cell that *uses* the unsolved function (``double(5)``) gets the course's
+      reference instead, with a notice naming exercise 89.1: the lesson goes on.
+    * A top-level stub without a course value (exercise 89.2) shows a one-line Spanish notice,
+      not a traceback.
     * Cells that do not depend on an exercise run normally.
     """
     setup = v4.new_code_cell(
         "from coursekit.exercises.core import Case, FunctionExercise, register\n"
-        "register(FunctionExercise('89.1', 'Doble', 'double', reference=lambda x: 2 * x,\n"
+        "from coursekit.exercises.references import reference\n"
+        "def double(x):\n    return 2 * x\n"
+        "double_reference = reference('89.1')(double)\n"
+        "register(FunctionExercise('89.1', 'Doble', 'double', reference=double_reference,\n"
         "                          cases=lambda rng: [Case('x = 3', (3,)), Case('x = -1', (-1,))]))")
     check = check_cell(source='check("89.1", double)\n### BEGIN HIDDEN TESTS\nassert double(2) == 4\n### END HIDDEN TESTS')
     value = solution_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", "89.2")
-    nb = notebook(setup, solution_cell(DOUBLE), check, v4.new_code_cell("double(5)"), value,
+    nb = notebook(setup, solution_cell(DOUBLE), check, v4.new_code_cell("print(double(5))"), value,
                   v4.new_code_cell("print('sigue')"))
 
     student = execute(build_student(nb, NAME), tmp_path)
-    errors = {i + 1: o for i, c in enumerate(student.cells) for o in c.get("outputs", []) if o.output_type == "error"}
-    assert {n: e.ename for n, e in errors.items()} == {6: "ExercisePending", 7: "ExercisePending"}
-    assert "El ejercicio 89.1 está pendiente" in errors[6].evalue
-    assert "El ejercicio 89.2 está pendiente" in errors[7].evalue
+    errors = [o for c in student.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
     assert "pendiente" in text_of(student.cells[4]) and "Ejercicio 89.1" in text_of(student.cells[4])
+    assert "El ejercicio 89.1 está pendiente" in text_of(student.cells[5]) and "10" in text_of(student.cells[5])
+    assert text_of(student.cells[6]).startswith("⏳ El ejercicio 89.2 está pendiente")
+    assert "Traceback" not in text_of(student.cells[6])
     assert text_of(student.cells[7]).strip() == "sigue"
 
     solutions = execute(build_solutions(nb, NAME), tmp_path)

@@ -24,7 +24,7 @@ def fresh_attempts():
     yield
 
 
-def sigmoid_stub(z):
+def sigmoid(z):
     """What the student edition leaves in 01.1."""
     # TU CÓDIGO AQUÍ
     return pendiente("01.1")
@@ -36,24 +36,24 @@ def naive_sigmoid(z):
 
 def test_pending_stub_stands_in_with_the_course_implementation(capsys):
     z = np.array([-3.0, 0.0, 2.0])
-    np.testing.assert_allclose(sigmoid_stub(z), 1 / (1 + np.exp(-z)))
+    np.testing.assert_allclose(sigmoid(z), 1 / (1 + np.exp(-z)))
     assert "01.1 está pendiente" in capsys.readouterr().out
 
 
 def test_pending_stub_still_reports_pending_inside_check():
-    verdict = run_check("01.1", sigmoid_stub)
+    verdict = run_check("01.1", sigmoid)
     assert verdict.status == "pending" and verdict.score == 0
 
 
 def test_pending_stub_raises_while_grading(monkeypatch):
     monkeypatch.setenv("COURSEKIT_GRADING", "1")
     with pytest.raises(ExercisePending, match="01.1"):
-        sigmoid_stub(0.0)
+        sigmoid(0.0)
 
 
 def test_stub_of_another_exercise_is_named_in_the_check():
     def derivative(z):
-        s = sigmoid_stub(z)
+        s = sigmoid(z)
         return s * (1 - s)
 
     verdict = run_check("01.2", derivative)
@@ -147,3 +147,12 @@ def test_no_hint_contains_the_solution_code(exercise_id):
         text = re.sub(r"\s+", "", msg(key))
         leaked = [line for line in code if line in text]
         assert not leaked, (key, leaked)
+
+
+def test_pendiente_outside_the_exercise_stub_never_calls_the_reference():
+    """Called from any other function, the stub cannot guess the arguments: it says pending."""
+    def helper(a, b):
+        return pendiente("01.1")
+
+    with pytest.raises(ExercisePending):
+        helper(1, 2)

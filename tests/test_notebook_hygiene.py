@@ -5,7 +5,8 @@ import re
 import nbformat
 import pytest
 
-from notebook_utils import NAME_RE, NOTEBOOKS, exercise_cells, notebook_paths, read
+from notebook_utils import (NAME_RE, NBVAL_TAG, NOTEBOOKS, exercise_cells, has_legacy_mark, is_marked,
+                            notebook_paths, read)
 
 PATHS = notebook_paths()
 IDS = [p.stem for p in PATHS]
@@ -16,7 +17,8 @@ SECTIONS = [
     "## Resumen",
     "## Para saber más",
 ]
-MARK = "# NBVAL_CHECK_OUTPUT"
+# Stored outputs of a marked cell: only what the comparison reads (tests/notebook_utils.comparable).
+STORED_KINDS = {"stream", "execute_result", "display_data"}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
@@ -63,20 +65,40 @@ def test_tensorflow_log_variables_set_before_import(path):
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
-def test_only_nbval_cells_store_outputs(path):
+def test_only_marked_cells_store_outputs(path):
+    """Only cells tagged ``nbval-check-output`` store outputs (compared with the suite's single
+    execution by tests/test_notebooks.py); stored outputs are minimal and deterministic: text only
+    (stdout or text/plain), no errors, no images, no stderr. Nothing executes the stored notebook any
+    more, so execution counts are not needed: scripts/store_outputs.py writes none. The old
+    first-line comment ``# NBVAL_CHECK_OUTPUT`` is still accepted (store_outputs.py converts it)."""
     nb = read(path)
     for index, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
             continue
         outputs = cell.get("outputs", [])
-        marked = cell.source.lstrip().startswith(MARK)
-        assert marked or cell.execution_count is None, f"celda {index}: contador de ejecución guardado"
-        assert all(o.output_type != "error" for o in outputs), f"celda {index}: error guardado"
-        if outputs:
-            assert cell.source.lstrip().startswith(MARK), f"celda {index}: salida guardada sin {MARK}"
-    marked = [c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith(MARK)]
-    for cell in marked:
-        assert cell.outputs, "una celda marcada para nbval debe tener su salida guardada"
+        if not is_marked(cell):
+            assert cell.execution_count is None, f"celda {index}: contador de ejecución guardado"
+            assert not outputs, f"celda {index}: salida guardada sin la etiqueta {NBVAL_TAG}"
+            continue
+        assert outputs, f"celda {index}: una celda marcada para nbval debe tener su salida guardada"
+        assert "parameters" not in cell.metadata.get("tags", []), f"celda {index}: la celda de parámetros no se compara"
+        legacy = (has_legacy_mark(cell) and NBVAL_TAG not in cell.metadata.get("tags", []))
+        for output in outputs:
+            kind = output.output_type
+            assert kind != "error", f"celda {index}: error guardado"
+            assert kind in STORED_KINDS, f"celda {index}: salida «{kind}» guardada"
+            if kind == "stream":
+                assert output.name == "stdout", f"celda {index}: salida de {output.name} guardada"
+                text = output.text
+            else:
+                extra = set(output.get("data", {})) - {"text/plain"}
+                assert not extra, f"celda {index}: guarda {sorted(extra)} (solo text/plain)"
+                assert "text/plain" in output.get("data", {}), f"celda {index}: salida sin text/plain"
+                text = output.data["text/plain"]
+                assert legacy or output.get("execution_count") is None, f"celda {index}: contador guardado"
+            assert not re.search(r"\b0x[0-9a-fA-F]{6,}", text), f"celda {index}: dirección de memoria guardada"
+        if not legacy:
+            assert cell.execution_count is None, f"celda {index}: contador de ejecución guardado"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
