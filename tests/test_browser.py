@@ -45,6 +45,7 @@ JS_OUTPUTS = """() => {
   for (let i = 0; i < cells.length; i++) {
     const cell = cells.get(i);
     out.push({type: cell.type, meta: cell.getMetadata ? cell.getMetadata('coursekit') || null : null,
+              count: cell.type === 'code' ? cell.executionCount : null,
               outputs: cell.type === 'code' ? cell.outputs.toJSON() : []});
   }
   return out;
@@ -142,7 +143,7 @@ def test_new_learner_path_in_a_real_browser(lab):
             assert not errors, [(e.get("ename"), e.get("evalue")) for e in errors]
             checks = [c for c in cells if (c["meta"] or {}).get("check")]
             assert checks and all("pendiente" in _check_text(cells, c["meta"]["check"]) for c in checks)
-            assert all(c["outputs"] for c in cells if c["type"] == "code"), "alguna celda no llegó a ejecutarse"
+            assert all(c["count"] for c in cells if c["type"] == "code"), "alguna celda no llegó a ejecutarse"
             # Three wrong tries: three different hints, the first about the diagnosed mistake.
             solution, check_cell = _index(cells, "exercise", "01.1"), _index(cells, "check", "01.1")
             hints = []

@@ -44,7 +44,8 @@ class LocalProbe:
 
     Every call into the learner's code runs with the course's references locked (a
     submission that is, or calls, the reference is refused) and with NumPy warnings
-    recorded in :attr:`warnings` (a correct result reached through an overflow is
+    recorded in :attr:`warnings` (underflow, which is harmless, is not; a correct result reached
+    through an overflow is
     reported as "correcto, pero…").
     """
 
@@ -57,7 +58,7 @@ class LocalProbe:
             _refuse_reference()
         guard = learner_code()
         try:
-            with guard, warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+            with guard, warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
                 warnings.simplefilter("always")
                 result = fn(*args, **kwargs)
         except ExercisePending:
