@@ -44,9 +44,8 @@ class LocalProbe:
 
     Every call into the learner's code runs with the course's references locked (a
     submission that is, or calls, the reference is refused) and with NumPy warnings
-    recorded in :attr:`warnings` (underflow, which is harmless, is not; a correct result reached
-    through an overflow is
-    reported as "correcto, pero…").
+    recorded in :attr:`warnings` (not underflow, which is harmless): a correct result reached
+    through an overflow is reported as "correcto, pero…".
     """
 
     def __init__(self, obj):
