@@ -78,17 +78,10 @@ def meets(outcomes: dict, limits: dict) -> bool:
 
 
 def reference_of(exercise_id):
-    """The plain reference implementation of an exercise (old REFERENCE_SOLUTIONS table or the
-    ``@reference`` registry of coursekit.exercises.references)."""
-    from coursekit.exercises import defs
+    """What check() receives when the answer is the course's reference (unguarded; benchmark only)."""
+    from coursekit.exercises.references import solution_as_checked
 
-    table = getattr(defs.module_of(exercise_id), "REFERENCE_SOLUTIONS", None) or {}
-    if exercise_id in table:
-        return table[exercise_id]
-    from coursekit.exercises import references
-
-    references.get_reference(exercise_id)
-    return references._RAW[exercise_id]  # the unguarded function (benchmark and self-validation only)
+    return solution_as_checked(exercise_id)
 
 
 def time_checks(repeats: int = 20) -> dict:
