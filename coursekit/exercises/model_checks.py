@@ -80,3 +80,20 @@ def require_accuracy(predictions, y_true, threshold):
     accuracy = float(np.mean(labels == y_true))
     require(accuracy >= threshold, "train.accuracy_low", actual=accuracy, threshold=threshold)
     return accuracy
+
+
+def stratified_holdout(X, y, rng, fraction=0.3):
+    """Split (X, y) per class: ``fraction`` kept by the checker, the rest (shuffled) for the learner.
+
+    Returns ``X_train, y_train, X_hold, y_hold``; the learner never sees the held-out part.
+    """
+    y = np.asarray(y)
+    train_idx, hold_idx = [], []
+    for label in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        cut = int(round(fraction * len(idx)))
+        hold_idx.append(idx[:cut])
+        train_idx.append(idx[cut:])
+    train_idx = rng.permutation(np.concatenate(train_idx))
+    hold_idx = np.concatenate(hold_idx)
+    return X[train_idx], y[train_idx], X[hold_idx], y[hold_idx]

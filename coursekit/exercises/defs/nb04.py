@@ -13,7 +13,7 @@ from coursekit.exercises.core import (
     Case, Failed, FunctionExercise, CustomExercise, LearnerError, Mistake, register, require,
 )
 from coursekit.exercises.references import reference
-from coursekit.exercises.model_checks import layers_of, require_model
+from coursekit.exercises.model_checks import layers_of, require_model, stratified_holdout
 from coursekit.messages import msg
 
 # ---------------------------------------------------------------------------
@@ -498,15 +498,7 @@ def _holdout_split(rng):
     from coursekit.datasets import load_digits
 
     X, y = load_digits(flat=True)
-    train_idx, hold_idx = [], []
-    for label in range(10):
-        idx = rng.permutation(np.flatnonzero(y == label))
-        cut = int(round(0.3 * len(idx)))
-        hold_idx.append(idx[:cut])
-        train_idx.append(idx[cut:])
-    train_idx = rng.permutation(np.concatenate(train_idx))
-    hold_idx = np.concatenate(hold_idx)
-    return X[train_idx], y[train_idx], X[hold_idx], y[hold_idx]
+    return stratified_holdout(X, y, rng)
 
 
 def _check_training(probe, rng):

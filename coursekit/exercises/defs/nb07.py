@@ -13,7 +13,7 @@ import numpy as np
 from coursekit.exercises.core import (
     Case, CustomExercise, Failed, FunctionExercise, LearnerError, Mistake, register, require,
 )
-from coursekit.exercises.model_checks import require_accuracy
+from coursekit.exercises.model_checks import require_accuracy, stratified_holdout
 from coursekit.exercises.references import reference
 from coursekit.messages import msg
 
@@ -473,15 +473,7 @@ def _holdout_split(rng):
     from coursekit.synthetic_images import make_shifted_digits
 
     X, y = make_shifted_digits(seed=int(rng.integers(0, 2**31)))
-    train_idx, hold_idx = [], []
-    for label in range(10):
-        idx = rng.permutation(np.flatnonzero(y == label))
-        cut = int(round(0.3 * len(idx)))
-        hold_idx.append(idx[:cut])
-        train_idx.append(idx[cut:])
-    train_idx = rng.permutation(np.concatenate(train_idx))
-    hold_idx = np.concatenate(hold_idx)
-    return X[train_idx], y[train_idx], X[hold_idx], y[hold_idx]
+    return stratified_holdout(X, y, rng)
 
 
 def _not_a_model(err):
